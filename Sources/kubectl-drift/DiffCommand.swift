@@ -28,6 +28,7 @@ struct DiffCommand {
         options.explicitNamespace = invocation.cluster.namespace
         options.filter = (desired.config ?? DriftConfig()).driftFilter(
             ignoringPaths: invocation.ignorePaths, managers: invocation.ignoreManagers)
+        options.handEditManagers = (desired.config ?? DriftConfig()).handEditManagers(adding: invocation.handEditManagers)
         let detector = DriftDetector(client: client, connection: connection, options: options)
         // With Flux, Flux's inventories record ownership; otherwise an ApplySet does, and its
         // part-of label is part of what Git says each object is.

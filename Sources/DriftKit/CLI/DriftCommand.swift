@@ -113,6 +113,8 @@ public struct DiffInvocation: Equatable, Sendable {
     public var ignorePaths: [JSONPointer]
     /// `--ignore-manager`: fields owned by these field managers are never reported.
     public var ignoreManagers: [String]
+    /// `--hand-edit-manager`: field managers counted as people, besides drift.yaml's (or the default) list.
+    public var handEditManagers: [String]
     /// `--config`: the repository config to use instead of `drift.yaml` at the repository root.
     public var configFile: String?
     /// `apply` or `diff --remediate`: put the cluster back to Git after detecting.
@@ -147,6 +149,7 @@ public struct DiffInvocation: Equatable, Sendable {
         OptionSpec("--request-timeout", takesValue: true),
         OptionSpec("--ignore-path", takesValue: true),
         OptionSpec("--ignore-manager", takesValue: true),
+        OptionSpec("--hand-edit-manager", takesValue: true),
         OptionSpec("--config", takesValue: true),
         OptionSpec("--remediate", takesValue: false),
         OptionSpec("--dry-run", takesValue: false),
@@ -198,6 +201,8 @@ public struct DiffInvocation: Equatable, Sendable {
         }
         ignoreManagers = parsed.all("--ignore-manager")
         guard !ignoreManagers.contains("") else { throw UsageError("--ignore-manager needs a field manager name") }
+        handEditManagers = parsed.all("--hand-edit-manager")
+        guard !handEditManagers.contains("") else { throw UsageError("--hand-edit-manager needs a field manager name") }
         configFile = parsed.last("--config")
         let remediateFlag = try parsed.flag("--remediate")
         remediate = command == "apply" || remediateFlag

@@ -53,6 +53,12 @@ public enum HelpText {
         Labels and annotations are compared too; managedFields, resourceVersion, generation,
         uid, creationTimestamp and status are not.
 
+        A person's change is drift, a controller's is not: fields that only kubectl's own field
+        managers wrote (kubectl set, label, annotate, edit, patch, scale, ...) are drift even where
+        Git does not set them, and apply removes them; fields of other managers (controllers,
+        webhooks, autoscalers) are drift only where Git sets them. Each change says who made it
+        and when, from the live object's managedFields.
+
         Exit status: 0 when everything is in sync, 1 when something drifted or is missing,
         2 when an object could not be compared or the command failed.
 
@@ -80,6 +86,8 @@ public enum HelpText {
               --config=FILE        The repository config (default: drift.yaml at the repository root)
               --ignore-path=PTR    Never report this field (a JSON pointer such as /spec/replicas); repeatable
               --ignore-manager=NAME  Never report fields this field manager owns live; repeatable
+              --hand-edit-manager=NAME  Count this field manager as a person too (besides drift.yaml's
+                                   handEditManagers, default kubectl's own managers); repeatable
           -o, --output=FORMAT      text (default), json or yaml
               --field-manager=NAME Field manager for the server-side apply dry run (default: kubectl-drift)
               --concurrency=N      Requests in flight at most (default: 8)

@@ -80,4 +80,17 @@ public struct APIClient: Sendable {
             isIdempotent: true
         ))
     }
+
+    /// A replace (`PUT`) of the whole object, as `kubectl replace` sends it; with `dryRun`, the
+    /// object as the server would store it, defaulted, admitted and validated.
+    public func replace(_ object: JSONValue, at path: String, fieldManager: String, dryRun: Bool) throws(APIError) -> JSONValue {
+        try json(HTTPRequest(
+            method: .put,
+            path: path + "?fieldManager=\(ResourcePath.escape(fieldManager))" + (dryRun ? "&dryRun=All" : ""),
+            headers: ["Content-Type": "application/json"],
+            body: object.jsonData,
+            // It carries the resourceVersion it was made from, so a repeat cannot overwrite a later change.
+            isIdempotent: dryRun
+        ))
+    }
 }

@@ -13,6 +13,10 @@ public struct DriftOptions: Sendable {
     public var listThreshold = 4
     /// Ignore rules and ignored field managers (drift.yaml, --ignore-path, --ignore-manager).
     public var filter = DriftFilter()
+    /// Field managers whose fields are drift even where Git does not set them: people's
+    /// (drift.yaml `handEditManagers`, --hand-edit-manager). Empty for plain server-side-apply
+    /// semantics.
+    public var handEditManagers = Set(HandEdits.defaultManagers)
 
     public init() {}
 }
@@ -149,7 +153,7 @@ public struct DriftDetector: Sendable {
 
     /// What was found live for one target.
     enum LiveState: Sendable {
-        /// The normalised object, and its managedFields when the filter needs them.
+        /// The normalised object, and its managedFields (who wrote what, and when).
         case present(JSONValue, managedFields: JSONValue?)
         case absent
         case failed(String)
@@ -207,11 +211,9 @@ public struct DriftDetector: Sendable {
         return live
     }
 
-    /// A live object as compared: normalised, its managedFields kept only when the filter needs them.
+    /// A live object as compared: normalised, with its managedFields beside it.
     private func present(_ object: JSONValue, typeMeta: (String, String)?) -> LiveState {
-        .present(
-            ObjectNormalizer.normalize(object, typeMeta: typeMeta),
-            managedFields: options.filter.usesManagedFields ? object[["metadata", "managedFields"]] : nil)
+        .present(ObjectNormalizer.normalize(object, typeMeta: typeMeta), managedFields: object[["metadata", "managedFields"]])
     }
 
     /// In sync when the object exists, whatever its fields; missing otherwise.
@@ -248,10 +250,10 @@ public struct DriftDetector: Sendable {
         case let .present(object, fields): (liveObject, managedFields) = (object, fields)
         }
         verdict.live = liveObject
-        let desired: JSONValue
+        let applied: JSONValue
         do {
-            desired = ObjectNormalizer.normalize(try client.apply(
-                target.body, at: target.objectPath, fieldManager: options.fieldManager, force: true, dryRun: true))
+            applied = try client.apply(
+                target.body, at: target.objectPath, fieldManager: options.fieldManager, force: true, dryRun: true)
         } catch {
             if liveObject == nil, error.statusCode == 404, let namespace = target.namespace,
                 namespacesToCreate.contains(namespace)
@@ -269,18 +271,56 @@ public struct DriftDetector: Sendable {
                 && ["immutable", "may not change"].contains { error.description.contains($0) }
             return verdict
         }
-        verdict.desired = desired
+        verdict.desired = ObjectNormalizer.normalize(applied)
         guard let liveObject else {
             verdict.status = .missing
             return verdict
         }
-        verdict.changes = FieldDiff.changes(from: liveObject, to: desired)
+        do {
+            verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(applied, in: &verdict, managedFields: managedFields))
+        } catch {
+            verdict.error = "the server refused the object without its hand edits (a dry run): \(error)"
+            return verdict
+        }
+        verdict.changes = FieldDiff.changes(from: liveObject, to: verdict.desired ?? applied)
         verdict.status = verdict.changes.isEmpty ? .inSync : .drifted
         let filtered = options.filter.filter(verdict, managedFields: managedFields)
         verdict = filtered.drift
         verdict.ignoredChanges = filtered.ignored
-        verdict.warnings = filtered.warnings
+        verdict.warnings += filtered.warnings
+        if let managedFields, let live = verdict.live {
+            verdict.changes = ChangeAttribution.attribute(
+                verdict.changes, managedFields: managedFields, live: live, fieldManager: options.fieldManager)
+        }
         return verdict
+    }
+
+    /// What the object becomes when remediation also reverts hand edits: the dry run's result
+    /// without the fields only hand-edit managers own, as the server would store it (a replace
+    /// dry run, so defaults come back exactly as they would). Records on the verdict which
+    /// managers' fields remediation takes over.
+    ///
+    /// - Parameter applied: the server-side apply dry run's answer, managedFields included.
+    private func revertingHandEdits(
+        _ applied: JSONValue, in verdict: inout ObjectDrift, managedFields: JSONValue?
+    ) throws(APIError) -> JSONValue {
+        let managers = options.handEditManagers.subtracting(options.filter.ignoredManagers(for: verdict))
+            .subtracting([options.fieldManager])
+        guard !managers.isEmpty, let managedFields else { return applied }
+        let handOnly: [OwnedField]
+        do {
+            let entries = try ManagedFields.entries(managedFields)
+            verdict.handEditors = Set(entries.filter { HandEdits.isTakenOver($0, managers: managers) }.map(\.manager))
+            handOnly = try HandEdits.handOnlyFields(in: applied, managers: managers)
+        } catch {
+            verdict.handEditors = []
+            verdict.warnings.append("\(verdict.identity): \(error); hand edits are not reported")
+            return applied
+        }
+        guard !handOnly.isEmpty, let path = verdict.target?.path else { return applied }
+        let reverted = JSONPointer(tokens: ["metadata", "managedFields"]).updating(
+            HandEdits.removing(handOnly, from: applied), to: nil)
+        return try client.replace(reverted, at: path, fieldManager: options.fieldManager, dryRun: true)
     }
 }
 

@@ -51,8 +51,17 @@ public struct DriftFilter: Sendable {
 
     public var isEmpty: Bool { rules.isEmpty && managers.isEmpty }
 
-    /// Whether any field manager is ignored, so the live object's `managedFields` are needed.
-    public var usesManagedFields: Bool { !managers.isEmpty || rules.contains { !$0.managers.isEmpty } }
+
+    /// The field managers whose fields are never drift in this object: everywhere, and by the
+    /// rules that select it.
+    public func ignoredManagers(for drift: ObjectDrift) -> Set<String> {
+        Set(managers + matchingRules(drift).flatMap(\.managers))
+    }
+
+    private func matchingRules(_ drift: ObjectDrift) -> [IgnoreRule] {
+        let subject = IgnoreSubject(drift)
+        return rules.filter { $0.target.matches(subject) }
+    }
 
     /// The verdict without ignored changes.
     ///
@@ -65,8 +74,7 @@ public struct DriftFilter: Sendable {
     public func filter(_ drift: ObjectDrift, managedFields: JSONValue?) -> FilteredDrift {
         var result = FilteredDrift(drift: drift, ignored: [], warnings: [])
         guard drift.status == .drifted, !drift.changes.isEmpty, !isEmpty else { return result }
-        let subject = IgnoreSubject(drift)
-        let matching = rules.filter { $0.target.matches(subject) }
+        let matching = matchingRules(drift)
         var ignoredPaths: [IgnoredPath] = []
         for rule in matching {
             for pointer in rule.paths {

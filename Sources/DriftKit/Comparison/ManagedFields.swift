@@ -128,7 +128,9 @@ public struct OwnedField: Sendable, Hashable, CustomStringConvertible {
     /// element the manager only keeps in existence (`"."`); what it sets inside the element
     /// is listed separately.
     public var wholeValue: Bool
-    public var manager: String
+    /// The managedFields entry that owns it.
+    public var writer: FieldWriter
+    public var manager: String { writer.manager }
     /// How each step finds its way: by name or index, or by the key of a list element, so the
     /// same element can be found in another version of the list.
     var steps: [PathStep]
@@ -180,7 +182,15 @@ public enum ManagedFields {
         public var apiVersion: String?
         /// `status` or `scale` when the manager wrote through a subresource.
         public var subresource: String?
+        /// When the manager last changed the object (RFC 3339); the server leaves it out of
+        /// some entries, such as those written through the scale subresource.
+        public var time: String?
         public var fields: FieldSet
+
+        /// The entry without its fields.
+        public var writer: FieldWriter {
+            FieldWriter(manager: manager, operation: operation, subresource: subresource, time: time)
+        }
     }
 
     /// The entries of a `metadata.managedFields` list. Entries whose `fieldsType` is not
@@ -201,7 +211,7 @@ public enum ManagedFields {
             entries.append(Entry(
                 manager: manager, operation: item["operation"]?.stringValue ?? "",
                 apiVersion: item["apiVersion"]?.stringValue, subresource: item["subresource"]?.stringValue,
-                fields: fields))
+                time: item["time"]?.stringValue, fields: fields))
         }
         return entries
     }
@@ -212,9 +222,14 @@ public enum ManagedFields {
     /// `k:{"name":"web"}` becomes the index of the list element whose `name` is `web`. A path
     /// naming a list element the object does not have is left out.
     public static func ownedFields(managedFields: JSONValue, object: JSONValue, managers: Set<String>) throws(ManagedFieldsError) -> [OwnedField] {
+        ownedFields(of: try entries(managedFields).filter { managers.contains($0.manager) }, in: object)
+    }
+
+    /// The fields of `object` that these entries of its managedFields own.
+    public static func ownedFields(of entries: [Entry], in object: JSONValue) -> [OwnedField] {
         var owned: [OwnedField] = []
-        for entry in try entries(managedFields) where managers.contains(entry.manager) {
-            collect(entry.fields, in: object, steps: [], manager: entry.manager, into: &owned)
+        for entry in entries {
+            collect(entry.fields, in: object, steps: [], writer: entry.writer, into: &owned)
         }
         return owned
     }
@@ -225,7 +240,7 @@ public enum ManagedFields {
         Set(try ownedFields(managedFields: managedFields, object: object, managers: [manager]).map(\.pointer.description))
     }
 
-    private static func collect(_ set: FieldSet, in value: JSONValue?, steps: [PathStep], manager: String, into owned: inout [OwnedField]) {
+    private static func collect(_ set: FieldSet, in value: JSONValue?, steps: [PathStep], writer: FieldWriter, into owned: inout [OwnedField]) {
         for (element, child) in set.children {
             let step: PathStep
             let childValue: JSONValue?
@@ -252,9 +267,9 @@ public enum ManagedFields {
             if child.isMember {
                 owned.append(OwnedField(
                     pointer: JSONPointer(tokens: childSteps.map(\.token)), wholeValue: child.children.isEmpty,
-                    manager: manager, steps: childSteps))
+                    writer: writer, steps: childSteps))
             }
-            collect(child, in: childValue, steps: childSteps, manager: manager, into: &owned)
+            collect(child, in: childValue, steps: childSteps, writer: writer, into: &owned)
         }
     }
 }

@@ -27,6 +27,9 @@ public struct ObjectDrift: Sendable {
     public var warnings: [String] = []
     /// How to apply the object; nil when its kind could not be resolved.
     public var target: ApplyTarget?
+    /// Hand-edit managers with fields in the live object: remediation takes their fields over
+    /// (into its own field manager) before applying, so that what only they set is removed.
+    public var handEditors: Set<String> = []
     /// The dry run was refused because Git changes a field the server will not change in
     /// place (an immutable field): only deleting and creating the object again applies it.
     public var needsRecreate = false

@@ -30,7 +30,7 @@ private struct ConfigReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
-        "ignoreDifferences", "ignoreManagers", "suspend", "notify", "skipUnhealthy",
+        "ignoreDifferences", "ignoreManagers", "handEditManagers", "suspend", "notify", "skipUnhealthy",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -202,6 +202,8 @@ private struct ConfigReader {
                 }
             case "ignoreManagers":
                 config.ignoreManagers = try strings(value, at: path)
+            case "handEditManagers":
+                config.handEditManagers = try strings(value, at: path)
             case "suspend":
                 config.suspend = try bool(value, at: path)
             case "skipUnhealthy":

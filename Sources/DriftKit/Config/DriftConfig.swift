@@ -79,6 +79,9 @@ public struct DriftConfig: Sendable, Equatable {
     public var ignoreDifferences: [IgnoreRule]
     /// Field managers whose fields are never drift, in every object.
     public var ignoreManagers: [String]
+    /// Field managers whose fields count as hand edits (`HandEdits.defaultManagers` when nil);
+    /// an empty list restores plain server-side-apply semantics.
+    public var handEditManagers: [String]?
     /// Remediation paused for the whole repository (maintenance); drift is still reported.
     public var suspend: Bool
     /// A webhook for drift and remediation summaries, as `--notify`.
@@ -98,6 +101,7 @@ public struct DriftConfig: Sendable, Equatable {
         exclude = []
         ignoreDifferences = []
         ignoreManagers = []
+        handEditManagers = nil
         suspend = false
         notify = nil
         skipUnhealthy = false
@@ -116,5 +120,11 @@ public struct DriftConfig: Sendable, Equatable {
         var managers = ignoreManagers
         for manager in extraManagers where !managers.contains(manager) { managers.append(manager) }
         return DriftFilter(rules: rules, managers: managers)
+    }
+
+    /// The hand-edit managers of this file (or the default list), plus those given with
+    /// `--hand-edit-manager`.
+    public func handEditManagers(adding extraManagers: [String] = []) -> Set<String> {
+        Set(handEditManagers ?? HandEdits.defaultManagers).union(extraManagers)
     }
 }

@@ -1,30 +1,28 @@
 import Foundation
 
-/// Takes over the fields kubectl recorded for itself, so objects created with `kubectl apply`
-/// come under our field manager cleanly (as client-go's `csaupgrade` and Flux do).
+/// Takes over the fields of hand-edit managers (kubectl's), so that the server-side apply that
+/// follows removes what only they set and Git does not (as client-go's `csaupgrade` and Flux
+/// do for `kubectl apply`'s own manager).
 ///
-/// Without it, a field Git removes stays in the cluster after a server-side apply, because
-/// `kubectl-client-side-apply` still owns it.
+/// Without it, a field Git removes, or one a person added, stays in the cluster after a
+/// server-side apply, because `kubectl-client-side-apply` or `kubectl-label` still owns it.
 public enum ManagerAdoption {
-    /// Field managers kubectl writes: client-side apply, its pre-1.18 name, and the server's
-    /// placeholder for objects created before managedFields existed.
-    public static let kubectlManagers: Set<String> = ["kubectl", "kubectl-client-side-apply", "before-first-apply"]
-    static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
-
-    /// The JSON patch that moves kubectl's fields to `manager`'s Apply entry and drops the
-    /// last-applied annotation; nil when there is nothing to adopt.
+    /// The JSON patch that moves the fields of `managers`' entries (but not of their status
+    /// subresource entries) into `manager`'s Apply entry; nil when there is nothing to adopt.
+    /// When `kubectl-client-side-apply` is adopted, the apply then drops the
+    /// last-applied-configuration annotation it owned, as Git does not set it.
     ///
     /// The patch starts with a test of `resourceVersion`, so it fails instead of overwriting a
     /// change made meanwhile.
-    public static func patch(for live: JSONValue, manager: String) -> JSONValue? {
+    public static func patch(for live: JSONValue, manager: String, adopting managers: Set<String>) -> JSONValue? {
         guard let entries = live[["metadata", "managedFields"]]?.arrayValue,
             let resourceVersion = live[["metadata", "resourceVersion"]]
         else { return nil }
+        let isOurs = { (entry: JSONValue) in entry["manager"]?.stringValue == manager && entry["operation"] == "Apply" }
         let adopted = entries.filter { entry in
-            entry["manager"]?.stringValue.map(kubectlManagers.contains) == true && entry["operation"] != "Apply"
+            entry["manager"]?.stringValue.map(managers.contains) == true && entry["subresource"] != "status" && !isOurs(entry)
         }
         guard !adopted.isEmpty else { return nil }
-        let isOurs = { (entry: JSONValue) in entry["manager"]?.stringValue == manager && entry["operation"] == "Apply" }
 
         var fields = entries.first(where: isOurs)?["fieldsV1"] ?? .object(JSONObject())
         for entry in adopted { fields = union(fields, entry["fieldsV1"] ?? .object(JSONObject())) }
@@ -36,18 +34,10 @@ public enum ManagerAdoption {
         ours["fieldsType"] = "FieldsV1"
         ours["fieldsV1"] = fields
         let kept = entries.filter { entry in !isOurs(entry) && !adopted.contains(entry) }
-
-        var operations: [JSONValue] = [
+        return [
             ["op": "test", "path": "/metadata/resourceVersion", "value": resourceVersion],
             ["op": "replace", "path": "/metadata/managedFields", "value": .array(kept + [.object(ours)])],
         ]
-        if live[["metadata", "annotations", lastAppliedAnnotation]] != nil {
-            operations.append([
-                "op": "remove",
-                "path": .string("/metadata/annotations/" + FieldDiff.escapePointerToken(lastAppliedAnnotation)),
-            ])
-        }
-        return .array(operations)
     }
 
     /// The union of two managed field sets (`fieldsV1` trees).

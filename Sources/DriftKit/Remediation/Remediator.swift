@@ -252,7 +252,9 @@ public struct Remediator: Sendable {
             }
             if options.dryRun { return .wouldApply }
             do throws(APIError) {
-                if drift.status == .drifted { try adoptKubectlFields(at: target.path) }
+                if drift.status == .drifted, !drift.handEditors.isEmpty {
+                    try adoptHandEdits(at: target.path, managers: drift.handEditors)
+                }
                 _ = try client.apply(
                     target.remediationBody(ignoring: drift.ignoredChanges, live: drift.live), at: target.path,
                     fieldManager: detector.options.fieldManager, force: true, dryRun: false)
@@ -263,11 +265,12 @@ public struct Remediator: Sendable {
         }
     }
 
-    /// Moves the fields `kubectl apply` recorded for itself to our field manager, so that what
-    /// Git removed is removed by the apply that follows.
-    private func adoptKubectlFields(at path: String) throws(APIError) {
+    /// Moves the fields of hand-edit managers to our field manager, so that the apply that
+    /// follows removes what only they set (hand edits, and what Git removed since a
+    /// client-side `kubectl apply`), exactly as the detection's dry run said.
+    private func adoptHandEdits(at path: String, managers: Set<String>) throws(APIError) {
         guard let live = try client.getIfPresent(path),
-            let patch = ManagerAdoption.patch(for: live, manager: detector.options.fieldManager)
+            let patch = ManagerAdoption.patch(for: live, manager: detector.options.fieldManager, adopting: managers)
         else { return }
         _ = try client.json(HTTPRequest(
             method: .patch, path: path + "?fieldManager=\(ResourcePath.escape(detector.options.fieldManager))",

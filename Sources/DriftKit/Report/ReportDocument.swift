@@ -73,6 +73,15 @@ public enum ReportDocument {
         // An absent side is left out, so `null` always means a null value.
         if let live = change.live { entry["live"] = live }
         if let desired = change.desired { entry["desired"] = desired }
+        if let cause = change.cause {
+            entry["cause"] = .string(cause.name)
+            if case let .cluster(writer) = cause {
+                entry["manager"] = .string(writer.manager)
+                entry["operation"] = .string(writer.operation)
+                if let subresource = writer.subresource { entry["subresource"] = .string(subresource) }
+                if let time = writer.time { entry["time"] = .string(time) }
+            }
+        }
         return entry
     }
 }

@@ -137,8 +137,21 @@ struct DriftConfigParsingTests {
         #expect(filter.rules.count == 2)
         #expect(filter.rules[1] == IgnoreRule(paths: [try JSONPointer("/metadata/labels/x")]))
         #expect(filter.managers == ["hpa", "vpa"])
-        #expect(filter.usesManagedFields)
         #expect(!config.driftFilter().rules.isEmpty)
+    }
+
+    @Test("handEditManagers replaces the default list, an empty list turns hand edits off, --hand-edit-manager adds")
+    func handEditManagers() throws {
+        let unset = try ConfigTestSupport.parse(ConfigTestSupport.header)
+        #expect(unset.handEditManagers(adding: ["ops-console"]) == Set(HandEdits.defaultManagers + ["ops-console"]))
+        #expect(!unset.handEditManagers().contains("kubectl-rollout"))
+        let replaced = try ConfigTestSupport.parse(ConfigTestSupport.header + "handEditManagers: [kubectl-edit, k9s]\n")
+        #expect(replaced.handEditManagers() == ["kubectl-edit", "k9s"])
+        let empty = try ConfigTestSupport.parse(ConfigTestSupport.header + "handEditManagers: []\n")
+        #expect(empty.handEditManagers().isEmpty)
+        #expect(throws: DriftConfigError.self) {
+            try ConfigTestSupport.parse(ConfigTestSupport.header + "handEditManagers: kubectl-edit\n")
+        }
     }
 
     @Test("an empty target field matches anything, as in kustomize")
