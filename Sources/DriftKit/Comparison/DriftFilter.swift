@@ -101,7 +101,7 @@ public struct DriftFilter: Sendable {
                 kept.append(change)
                 continue
             }
-            if let covering = ignoredPaths.first(where: { $0.wholeValue && $0.pointer.contains(pointer) }) {
+            if let covering = ignoredPaths.first(where: { $0.covers(change, at: pointer) }) {
                 result.ignored.append(IgnoredChange(change: change, reason: covering.reason))
                 continue
             }
@@ -136,6 +136,12 @@ struct IgnoredPath {
     var steps: [PathStep]
     var wholeValue: Bool
     var reason: IgnoreReason
+
+    /// Whether the change is wholly ignored: a whole value at or around it, or a list element
+    /// kept in existence that applying would remove.
+    func covers(_ change: FieldChange, at changed: JSONPointer) -> Bool {
+        wholeValue ? pointer.contains(changed) : pointer == changed && change.desired == nil
+    }
 
     /// The same path relative to a value `depth` steps down.
     func dropping(_ depth: Int) -> IgnoredPath {

@@ -45,11 +45,23 @@ struct FieldDiffTests {
         ])
     }
 
-    @Test("an array whose length changed is reported whole")
+    @Test("elements only removed or only added are changes of their own, at their index where they are")
+    func removedAndAddedElements() {
+        let env: JSONValue = [["name": "A", "value": "1"], ["name": "DEBUG", "value": "1"], ["name": "B", "value": "2"]]
+        let trimmed: JSONValue = [["name": "A", "value": "1"], ["name": "B", "value": "2"]]
+        #expect(FieldDiff.changes(from: ["env": env], to: ["env": trimmed]) == [
+            FieldChange(path: "/env/1", live: ["name": "DEBUG", "value": "1"], desired: nil),
+        ])
+        #expect(FieldDiff.changes(from: ["args": ["a"]], to: ["args": ["x", "a", "b"]]) == [
+            FieldChange(path: "/args/0", live: nil, desired: "x"), FieldChange(path: "/args/2", live: nil, desired: "b"),
+        ])
+    }
+
+    @Test("an array whose length changed otherwise is reported whole")
     func resizedArray() {
         let live: JSONValue = ["args": ["a", "b"]]
-        let desired: JSONValue = ["args": ["a"]]
-        #expect(FieldDiff.changes(from: live, to: desired) == [FieldChange(path: "/args", live: ["a", "b"], desired: ["a"])])
+        let desired: JSONValue = ["args": ["c"]]
+        #expect(FieldDiff.changes(from: live, to: desired) == [FieldChange(path: "/args", live: ["a", "b"], desired: ["c"])])
     }
 
     @Test("a type change is one change; 3 and 3.0 are equal")
