@@ -1,11 +1,16 @@
+import Foundation
+
 /// The human-readable report: a table of verdicts, the reasons for errors, a unified YAML
 /// diff per drifted or missing object as `kubectl diff` prints it, and a summary line.
 public struct TextReporter: Sendable {
     /// ANSI colours, for a terminal that wants them (the caller applies `NO_COLOR`).
     public var color: Bool
+    /// The time that "12m ago" is counted from.
+    public var now: Date
 
-    public init(color: Bool) {
+    public init(color: Bool, now: Date = Date()) {
         self.color = color
+        self.now = now
     }
 
     public func write<Target: TextOutputStream>(_ report: DriftReport, to output: inout Target) {
@@ -44,8 +49,10 @@ public struct TextReporter: Sendable {
     }
 
     private func writeTable<Target: TextOutputStream>(_ objects: [ObjectDrift], to output: inout Target) {
-        let rows = [["STATUS", "NAMESPACE", "OBJECT", "SOURCE"]] + objects.map { drift in
+        let attributed = objects.contains { $0.changes.contains { $0.cause != nil } }
+        let rows = [["STATUS", "NAMESPACE", "OBJECT", "SOURCE"] + (attributed ? ["CHANGED BY"] : [])] + objects.map { drift in
             [drift.status.rawValue, drift.identity.namespace ?? "", drift.identity.kubectlName, drift.source.description]
+                + (attributed ? [changedBy(drift.changes)] : [])
         }
         for (index, cells) in TextTable.pad(rows).enumerated() {
             let status = index == 0 ? nil : objects[index - 1].status
@@ -60,6 +67,13 @@ public struct TextReporter: Sendable {
         ].compactMap { $0 }.joined(separator: ".")
         let old = drift.live.map { YAML.text(for: $0, sortKeys: true).splitLines() } ?? []
         let new = drift.desired.map { YAML.text(for: $0, sortKeys: true).splitLines() } ?? []
+        if !drift.changes.isEmpty {
+            let count = drift.changes.count
+            output.write(paint("\(drift.identity): \(count) change\(count == 1 ? "" : "s")", .bold) + "\n")
+            for cells in TextTable.pad(drift.changes.map(changeRow)) {
+                output.write("  " + cells.joined() + "\n")
+            }
+        }
         output.write(paint("diff -u -N live/\(name) desired/\(name)", .bold) + "\n")
         output.write(paint("--- live/\(name)", .bold) + "\n")
         output.write(paint("+++ desired/\(name)", .bold) + "\n")
@@ -71,6 +85,57 @@ public struct TextReporter: Sendable {
             default: output.write(line + "\n")
             }
         }
+    }
+
+    /// `/spec/replicas  5 → 3  (kubectl scale, 12m ago)`.
+    private func changeRow(_ change: FieldChange) -> [String] {
+        let values = "\(change.live.map(Self.brief) ?? "(none)") → \(change.desired.map(Self.brief) ?? "(removed)")"
+        return [change.path, values] + (change.cause.map { ["(\(describe($0)))"] } ?? [])
+    }
+
+    /// Who made an object's changes, latest first: `kubectl-set 2m ago, Git`.
+    private func changedBy(_ changes: [FieldChange]) -> String {
+        var writers: [FieldWriter] = []
+        var fromGit = false
+        for change in changes {
+            switch change.cause {
+            case let .cluster(writer)? where !writers.contains { $0.displayName == writer.displayName }: writers.append(writer)
+            case .git?: fromGit = true
+            default: break
+            }
+        }
+        writers.sort { ($0.time ?? "") > ($1.time ?? "") }
+        var names = writers.prefix(2).map { writer in [writer.displayName, age(writer.time)].compactMap { $0 }.joined(separator: " ") }
+        if writers.count > 2 { names.append("+\(writers.count - 2) more") }
+        if fromGit { names.append("Git") }
+        return names.joined(separator: ", ")
+    }
+
+    private func describe(_ cause: ChangeCause) -> String {
+        switch cause {
+        case let .cluster(writer): return [writer.displayName, age(writer.time)].compactMap { $0 }.joined(separator: ", ")
+        case .git: return "changed in Git since it was applied"
+        case .unknown: return "no field manager owns it"
+        }
+    }
+
+    /// `12m ago` for an RFC 3339 time; nil when there is none.
+    func age(_ time: String?) -> String? {
+        guard let time, let date = ISO8601DateFormatter().date(from: time) else { return nil }
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "\(seconds)s ago"
+        case ..<3600: return "\(seconds / 60)m ago"
+        case ..<86400: return "\(seconds / 3600)h ago"
+        default: return "\(seconds / 86400)d ago"
+        }
+    }
+
+    /// A value on one line: strings as they are, anything else as compact JSON, long ones cut.
+    static func brief(_ value: JSONValue) -> String {
+        let text = value.stringValue.map { $0.isEmpty ? "\"\"" : $0 } ?? value.jsonText()
+        let flat = text.replacingOccurrences(of: "\n", with: "\\n")
+        return flat.count > 48 ? String(flat.prefix(45)) + "..." : flat
     }
 
     enum Color: String {
