@@ -251,9 +251,24 @@ public struct DriftDetector: Sendable {
         }
         verdict.live = liveObject
         let applied: JSONValue
-        do {
-            applied = try client.apply(
-                target.body, at: target.objectPath, fieldManager: options.fieldManager, force: true, dryRun: true)
+        var keyFieldEdits: KeyFieldEdits?
+        do throws(APIError) {
+            do throws(APIError) {
+                applied = try client.apply(
+                    target.body, at: target.objectPath, fieldManager: options.fieldManager, force: true, dryRun: true)
+            } catch where error.statusCode == 422 {
+                // Invalid: perhaps only because a person changed a key field (see KeyFieldEdits).
+                guard let liveObject, let managedFields,
+                    let edits = KeyFieldEdits.find(
+                        live: JSONPointer(tokens: ["metadata", "managedFields"]).updating(liveObject, to: managedFields),
+                        managers: handEditManagers(for: verdict), fieldManager: options.fieldManager),
+                    let withoutLists = try? client.apply(
+                        edits.removingLists(from: target.body), at: target.objectPath,
+                        fieldManager: options.fieldManager, force: true, dryRun: true)
+                else { throw error }
+                keyFieldEdits = edits
+                applied = edits.restoringLists(in: withoutLists, manifest: target.body, live: liveObject)
+            }
         } catch {
             if liveObject == nil, error.statusCode == 404, let namespace = target.namespace,
                 namespacesToCreate.contains(namespace)
@@ -277,7 +292,8 @@ public struct DriftDetector: Sendable {
             return verdict
         }
         do {
-            verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(applied, in: &verdict, managedFields: managedFields))
+            verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(
+                applied, in: &verdict, managedFields: managedFields, alwaysReplace: keyFieldEdits != nil))
         } catch {
             verdict.error = "the server refused the object without its hand edits (a dry run): \(error)"
             return verdict
@@ -300,12 +316,14 @@ public struct DriftDetector: Sendable {
     /// dry run, so defaults come back exactly as they would). Records on the verdict which
     /// managers' fields remediation takes over.
     ///
-    /// - Parameter applied: the server-side apply dry run's answer, managedFields included.
+    /// - Parameters:
+    ///   - applied: the server-side apply dry run's answer, managedFields included.
+    ///   - alwaysReplace: ask for the replace dry run even without hand edits to remove (the
+    ///     object was put together here, and only the server can validate and default it).
     private func revertingHandEdits(
-        _ applied: JSONValue, in verdict: inout ObjectDrift, managedFields: JSONValue?
+        _ applied: JSONValue, in verdict: inout ObjectDrift, managedFields: JSONValue?, alwaysReplace: Bool
     ) throws(APIError) -> JSONValue {
-        let managers = options.handEditManagers.subtracting(options.filter.ignoredManagers(for: verdict))
-            .subtracting([options.fieldManager])
+        let managers = handEditManagers(for: verdict)
         guard !managers.isEmpty, let managedFields else { return applied }
         let handOnly: [OwnedField]
         do {
@@ -317,10 +335,16 @@ public struct DriftDetector: Sendable {
             verdict.warnings.append("\(verdict.identity): \(error); hand edits are not reported")
             return applied
         }
-        guard !handOnly.isEmpty, let path = verdict.target?.path else { return applied }
+        guard !handOnly.isEmpty || alwaysReplace, let path = verdict.target?.path else { return applied }
         let reverted = JSONPointer(tokens: ["metadata", "managedFields"]).updating(
             HandEdits.removing(handOnly, from: applied), to: nil)
         return try client.replace(reverted, at: path, fieldManager: options.fieldManager, dryRun: true)
+    }
+
+    /// The hand-edit managers for one object: those of the options that no ignore rule for
+    /// the object names, and never our own.
+    private func handEditManagers(for verdict: ObjectDrift) -> Set<String> {
+        options.handEditManagers.subtracting(options.filter.ignoredManagers(for: verdict)).subtracting([options.fieldManager])
     }
 }
 

@@ -118,7 +118,7 @@ enum Overlay {
     }
 
     /// Orders paths by their tokens, numbers by value.
-    private static func precedes(_ lhs: [PathStep], _ rhs: [PathStep]) -> Bool {
+    static func precedes(_ lhs: [PathStep], _ rhs: [PathStep]) -> Bool {
         for (left, right) in zip(lhs, rhs) {
             let a = left.token, b = right.token
             if a == b { continue }

@@ -54,13 +54,7 @@ public enum HandEdits {
     /// `object` without `fields`; list elements are removed from the highest index down, so
     /// that every pointer still addresses what it did.
     static func removing(_ fields: [OwnedField], from object: JSONValue) -> JSONValue {
-        let pointers = fields.map(\.pointer).sorted { first, second in
-            for (a, b) in zip(first.tokens, second.tokens) where a != b {
-                if let left = JSONPointer.arrayIndex(a), let right = JSONPointer.arrayIndex(b) { return left > right }
-                return a > b
-            }
-            return first.tokens.count > second.tokens.count
-        }
-        return pointers.reduce(object) { result, pointer in pointer.updating(result, to: nil) }
+        fields.sorted { Overlay.precedes($1.steps, $0.steps) }
+            .reduce(object) { result, field in field.pointer.updating(result, to: nil) }
     }
 }
