@@ -251,23 +251,16 @@ public struct DriftDetector: Sendable {
         }
         verdict.live = liveObject
         let applied: JSONValue
-        var keyFieldEdits: KeyFieldEdits?
+        var rebuilt = false
         do throws(APIError) {
             do throws(APIError) {
                 applied = try client.apply(
                     target.body, at: target.objectPath, fieldManager: options.fieldManager, force: true, dryRun: true)
             } catch where error.statusCode == 422 {
                 // Invalid: perhaps only because a person changed a key field (see KeyFieldEdits).
-                guard let liveObject, let managedFields,
-                    let edits = KeyFieldEdits.find(
-                        live: JSONPointer(tokens: ["metadata", "managedFields"]).updating(liveObject, to: managedFields),
-                        managers: handEditManagers(for: verdict), fieldManager: options.fieldManager),
-                    let withoutLists = try? client.apply(
-                        edits.removingLists(from: target.body), at: target.objectPath,
-                        fieldManager: options.fieldManager, force: true, dryRun: true)
+                guard let result = rebuildingKeyFieldEdits(target, live: liveObject, managedFields: managedFields, in: &verdict)
                 else { throw error }
-                keyFieldEdits = edits
-                applied = edits.restoringLists(in: withoutLists, manifest: target.body, live: liveObject)
+                (applied, rebuilt) = (result, true)
             }
         } catch {
             if liveObject == nil, error.statusCode == 404, let namespace = target.namespace,
@@ -292,8 +285,10 @@ public struct DriftDetector: Sendable {
             return verdict
         }
         do {
-            verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(
-                applied, in: &verdict, managedFields: managedFields, alwaysReplace: keyFieldEdits != nil))
+            if !rebuilt {
+                verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(
+                    applied, in: &verdict, managedFields: managedFields, alwaysReplace: false))
+            }
         } catch {
             verdict.error = "the server refused the object without its hand edits (a dry run): \(error)"
             return verdict
@@ -339,6 +334,26 @@ public struct DriftDetector: Sendable {
         let reverted = JSONPointer(tokens: ["metadata", "managedFields"]).updating(
             HandEdits.removing(handOnly, from: applied), to: nil)
         return try client.replace(reverted, at: path, fieldManager: options.fieldManager, dryRun: true)
+    }
+
+    /// What remediation stores when a person changed key fields (see `KeyFieldEdits`): a dry
+    /// run without the edited lists, the lists as Git has them, hand edits reverted, and a
+    /// replace dry run of the whole; nil when the failure is not one of these, or the server
+    /// refuses the rebuilt object too.
+    private func rebuildingKeyFieldEdits(
+        _ target: Target, live: JSONValue?, managedFields: JSONValue?, in verdict: inout ObjectDrift
+    ) -> JSONValue? {
+        guard let live, let managedFields,
+            let edits = KeyFieldEdits.find(
+                live: JSONPointer(tokens: ["metadata", "managedFields"]).updating(live, to: managedFields),
+                manifest: target.body, managers: handEditManagers(for: verdict), fieldManager: options.fieldManager),
+            let withoutLists = try? client.apply(
+                edits.removingLists(from: target.body), at: target.objectPath,
+                fieldManager: options.fieldManager, force: true, dryRun: true)
+        else { return nil }
+        return try? revertingHandEdits(
+            edits.restoringLists(in: withoutLists, manifest: target.body, live: live), in: &verdict,
+            managedFields: managedFields, alwaysReplace: true)
     }
 
     /// The hand-edit managers for one object: those of the options that no ignore rule for

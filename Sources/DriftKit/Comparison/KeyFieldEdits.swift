@@ -14,21 +14,24 @@ struct KeyFieldEdits {
     /// The fields of the live object that our manager or hand-edit managers own.
     let owned: [OwnedField]
 
-    /// The lists of `live` with elements that only hand-edit managers own, when nobody else
-    /// owns anything in them and every element has an owner (so that Git's list replaces the
-    /// live one whole, as the apply will); nil otherwise.
+    /// The lists of `live` with elements that only hand-edit managers own and whose keys the
+    /// manifest does not have, when nobody else owns anything in those lists and every element
+    /// has an owner (so that Git's list replaces the live one whole, as the apply will); nil
+    /// otherwise.
     ///
     /// - Parameter live: the live object with its managedFields.
-    static func find(live: JSONValue, managers: Set<String>, fieldManager: String) -> KeyFieldEdits? {
+    static func find(live: JSONValue, manifest: JSONValue, managers: Set<String>, fieldManager: String) -> KeyFieldEdits? {
         guard let managedFields = live[["metadata", "managedFields"]],
             let entries = try? ManagedFields.entries(managedFields),
             let handOnly = try? HandEdits.handOnlyFields(in: live, managers: managers)
         else { return nil }
         var lists: [[PathStep]] = []
         for field in handOnly where !field.wholeValue {
-            guard case .element(_, .key)? = field.steps.last else { continue }
+            guard case let .element(_, match)? = field.steps.last, case .key = match else { continue }
             let list = Array(field.steps.dropLast())
-            if !lists.contains(list) { lists.append(list) }
+            // An element Git has too was only taken over by hand, not re-keyed.
+            let inGit = Overlay.lookup(manifest, list[...])?.arrayValue?.contains(where: match.matches) == true
+            if !inGit, !lists.contains(list) { lists.append(list) }
         }
         guard !lists.isEmpty else { return nil }
         let isOursOrHand = { (entry: ManagedFields.Entry) in
