@@ -121,9 +121,21 @@ struct ApplyEndToEndTests {
             _ = try await TestCluster.kubectl(["apply", "--server-side", "-f", apps])
             try job("busybox:1.36").write(toFile: apps + "/job.yaml", atomically: true, encoding: .utf8)
 
+            let diff = try await DriftBinary.run(["diff", "-f", apps, "-o", "json"])
+            #expect(diff.status == 1, "drift, not an error: \(diff.output)\(diff.errorOutput)")
+            let verdict = try #require(try DiffEndToEndTests.report(diff)["objects"]?.arrayValue?.first)
+            #expect(verdict["status"] == "drifted")
+            #expect(verdict["recreate"] == "required")
+            #expect(verdict["recreateReason"]?.stringValue?.contains("field is immutable") == true)
+            #expect(verdict["error"] == nil)
+            let text = try await DriftBinary.run(["diff", "-f", apps])
+            #expect(text.output.contains("drifted (recreate)"), "\(text.output)")
+            #expect(text.output.contains("--force-recreate"), "\(text.output)")
+
             let refused = try await DriftBinary.run(["apply", "-f", apps])
             #expect(refused.status == 2)
             #expect(refused.output.contains("field is immutable"))
+            #expect(refused.output.contains("--force-recreate"))
             let path = "/apis/batch/v1/namespaces/\(namespace)/jobs/migrate"
             let image = { () async throws -> JSONValue? in
                 try await TestCluster.client().get(path)[["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"]

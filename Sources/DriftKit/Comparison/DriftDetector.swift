@@ -272,11 +272,17 @@ public struct DriftDetector: Sendable {
                 verdict.desired = ObjectNormalizer.normalize(target.body)
                 return verdict
             }
-            verdict.error = "the server-side apply dry run failed: \(error)"
             // The API server's wording for every immutable field ("field is immutable",
-            // "may not change once set") comes with 422 Invalid.
-            verdict.needsRecreate = liveObject != nil && error.statusCode == 422
-                && ["immutable", "may not change"].contains { error.description.contains($0) }
+            // "may not change once set") comes with 422 Invalid: that is drift, which only a
+            // recreate puts right, not a failure to compare.
+            if liveObject != nil, error.statusCode == 422,
+                ["immutable", "may not change"].contains(where: { error.description.contains($0) })
+            {
+                verdict.status = .drifted
+                verdict.recreateReason = error.description
+            } else {
+                verdict.error = "the server-side apply dry run failed: \(error)"
+            }
             return verdict
         }
         verdict.desired = ObjectNormalizer.normalize(applied)
@@ -324,7 +330,8 @@ public struct DriftDetector: Sendable {
         do {
             let entries = try ManagedFields.entries(managedFields)
             verdict.handEditors = Set(entries.filter { HandEdits.isTakenOver($0, managers: managers) }.map(\.manager))
-            handOnly = try HandEdits.handOnlyFields(in: applied, managers: managers)
+            handOnly = try HandEdits.handOnlyFields(
+                in: applied, managers: managers, keeping: HandEdits.fieldsSetThroughAliases(by: verdict.target?.body ?? .null))
         } catch {
             verdict.handEditors = []
             verdict.warnings.append("\(verdict.identity): \(error); hand edits are not reported")

@@ -27,8 +27,10 @@ public enum HandEdits {
     /// `object` is the result of the server-side apply dry run: there, every field Git sets is
     /// already ours, so what is left to hand-edit managers alone is what Git does not set. A
     /// field is kept when another manager owns it, owns something inside it, or owns a whole
-    /// value around it.
-    static func handOnlyFields(in object: JSONValue, managers: Set<String>) throws(ManagedFieldsError) -> [OwnedField] {
+    /// value around it; so is a field at or around one of `kept`.
+    static func handOnlyFields(
+        in object: JSONValue, managers: Set<String>, keeping kept: [JSONPointer] = []
+    ) throws(ManagedFieldsError) -> [OwnedField] {
         guard !managers.isEmpty, let managedFields = object[["metadata", "managedFields"]] else { return [] }
         let entries = try ManagedFields.entries(managedFields)
         let (hand, others) = entries.reduce(into: ([ManagedFields.Entry](), [ManagedFields.Entry]())) { split, entry in
@@ -40,7 +42,7 @@ public enum HandEdits {
         for field in ManagedFields.ownedFields(of: hand, in: object) {
             let shared = otherFields.contains { other in
                 field.pointer.contains(other.pointer) || (other.wholeValue && other.pointer.contains(field.pointer))
-            }
+            } || kept.contains { field.pointer.contains($0) || $0.contains(field.pointer) }
             // A field inside an element that is removed anyway goes with it.
             let inRemoved = result.contains { $0.pointer.contains(field.pointer) }
             if !shared, !inRemoved, !result.contains(where: { $0.pointer == field.pointer }) {
@@ -49,6 +51,15 @@ public enum HandEdits {
             }
         }
         return result
+    }
+
+    /// Fields that the manifest sets under another name, which the server-side apply records
+    /// under that name: a Secret's `stringData` keys become `data` keys.
+    static func fieldsSetThroughAliases(by manifest: JSONValue) -> [JSONPointer] {
+        guard manifest["apiVersion"] == "v1", manifest["kind"] == "Secret",
+            case let .object(stringData)? = manifest["stringData"]
+        else { return [] }
+        return stringData.orderedMembers.map { JSONPointer(tokens: ["data", $0.key]) }
     }
 
     /// `object` without `fields`; list elements are removed from the highest index down, so

@@ -30,9 +30,12 @@ public struct ObjectDrift: Sendable {
     /// Hand-edit managers with fields in the live object: remediation takes their fields over
     /// (into its own field manager) before applying, so that what only they set is removed.
     public var handEditors: Set<String> = []
-    /// The dry run was refused because Git changes a field the server will not change in
-    /// place (an immutable field): only deleting and creating the object again applies it.
-    public var needsRecreate = false
+    /// Why the object must be deleted and created again to match Git: the server's refusal of
+    /// the dry run, because Git changes a field it will not change in place (an immutable
+    /// field). Such an object is `drifted`; nil for every other object.
+    public var recreateReason: String?
+    /// Only deleting and creating the object again applies it (`--force-recreate`).
+    public var needsRecreate: Bool { recreateReason != nil }
 
     public init(
         identity: ObjectIdentity, apiVersion: String, source: ManifestLocation, status: DriftStatus,

@@ -65,7 +65,7 @@ public struct RemediationReport: Sendable {
         return pruneFailed || results.contains { result in
             switch result.outcome {
             case .failed: return true
-            case .skipped: return result.drift.status == .error
+            case .skipped: return result.drift.status == .error || result.drift.needsRecreate
             case .applied, .recreated: return result.health.map { !$0.isHealthy } ?? false
             case .wouldApply, .wouldRecreate, .unchanged: return false
             }
@@ -242,6 +242,9 @@ public struct Remediator: Sendable {
             case .inSync: return .unchanged
             case .error: return .skipped("could not be compared: \(drift.error ?? "unknown error")")
             case .drifted, .missing: break
+            }
+            if let reason = drift.recreateReason {
+                return .skipped("Git changes a field that cannot change in place; --force-recreate deletes and recreates it: \(reason)")
             }
             guard let target = drift.target else { return .skipped("its kind could not be resolved") }
             if options.suspendAll { return .skipped("suspended by drift.yaml (suspend: true)") }

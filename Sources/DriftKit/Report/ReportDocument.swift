@@ -48,6 +48,10 @@ public enum ReportDocument {
                 return .object(entry)
             })
         }
+        if let reason = drift.recreateReason {
+            object["recreate"] = "required"
+            object["recreateReason"] = .string(reason)
+        }
         if let error = drift.error { object["error"] = .string(error) }
         return .object(object)
     }

@@ -27,10 +27,16 @@ public struct TextReporter: Sendable {
         for drift in report.objects where drift.status == .error {
             output.write(paint("error: ", .red) + "\(drift.identity) from \(drift.source): \(drift.error ?? "unknown error")\n")
         }
+        for drift in report.objects {
+            guard let reason = drift.recreateReason else { continue }
+            output.write(paint("recreate: ", .yellow) + "\(drift.identity) from \(drift.source): Git changes a field that "
+                + "cannot change in place; kubectl drift apply --force-recreate deletes and recreates it: \(reason)\n")
+        }
         for identity in report.prunable {
             output.write(paint("prune", .red) + ": \(identity) is no longer in Git; kubectl drift apply --prune deletes it\n")
         }
-        for drift in report.objects where drift.status == .drifted || drift.status == .missing {
+        // An object to recreate has no dry-run result to show; its line above says why.
+        for drift in report.objects where (drift.status == .drifted && !drift.needsRecreate) || drift.status == .missing {
             output.write("\n")
             writeDiff(drift, to: &output)
         }
@@ -51,7 +57,7 @@ public struct TextReporter: Sendable {
     private func writeTable<Target: TextOutputStream>(_ objects: [ObjectDrift], to output: inout Target) {
         let attributed = objects.contains { $0.changes.contains { $0.cause != nil } }
         let rows = [["STATUS", "NAMESPACE", "OBJECT", "SOURCE"] + (attributed ? ["CHANGED BY"] : [])] + objects.map { drift in
-            [drift.status.rawValue, drift.identity.namespace ?? "", drift.identity.kubectlName, drift.source.description]
+            [drift.status.rawValue + (drift.needsRecreate ? " (recreate)" : ""), drift.identity.namespace ?? "", drift.identity.kubectlName, drift.source.description]
                 + (attributed ? [changedBy(drift.changes)] : [])
         }
         for (index, cells) in TextTable.pad(rows).enumerated() {
