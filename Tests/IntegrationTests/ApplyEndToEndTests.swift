@@ -137,6 +137,49 @@ struct ApplyEndToEndTests {
         }
     }
 
+    @Test("recreating an object a finalizer holds up fails naming the finalizer, and creates nothing")
+    func recreateHeldByFinalizer() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let configMap = { (mode: String) in
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: frozen
+                  namespace: \(namespace)
+                  finalizers: [example.com/hold]
+                immutable: true
+                data:
+                  mode: \(mode)
+                """
+            }
+            let applied = try await TestCluster.kubectl(["apply", "--server-side", "-f", try DiffEndToEndTests.folder(["frozen.yaml": configMap("slow")])])
+            #expect(applied.status == 0, "\(applied.errorOutput)")
+            let manifests = try ManifestLoader.parse([ManifestFile(path: "frozen.yaml", text: configMap("fast"))])
+            let connection = try await TestCluster.connection()
+            let detector = DriftDetector(
+                client: APIClient(transport: try CurlTransport(connection: connection)), connection: connection, options: DriftOptions())
+            // No flag sets the deadline; a second keeps the test short.
+            var options = RemediationOptions()
+            options.forceRecreate = true
+            options.establishTimeout = 1
+            let remediator = Remediator(detector: detector, options: options)
+            let report = try await TestCluster.offThePool { try remediator.remediate(manifests) }
+
+            #expect(report.results.map(\.outcome) == [
+                .failed("deleted to be recreated, but still present after 1s, waiting on finalizer example.com/hold; not created again"),
+            ])
+            let path = "/api/v1/namespaces/\(namespace)/configmaps/frozen"
+            let client = try await TestCluster.client()
+            let live = try client.get(path)
+            #expect(live[["metadata", "deletionTimestamp"]] != nil)
+            #expect(live["data"] == ["mode": "slow"])
+            // Released, the object goes, and so can its namespace.
+            _ = try client.mergePatch(["metadata": ["finalizers": .null]], at: path, fieldManager: "test")
+            #expect(try client.getIfPresent(path) == nil)
+        }
+    }
+
     @Test("--wait reports a workload that does not become healthy; --skip-unhealthy leaves an unhealthy one alone")
     func health() async throws {
         try await TestCluster.withNamespace { namespace in

@@ -291,9 +291,10 @@ public struct Remediator: Sendable {
             _ = try client.json(HTTPRequest(
                 method: .delete, path: target.path, headers: ["Content-Type": "application/json"], body: deleteOptions.jsonData))
             let deadline = Date().addingTimeInterval(options.establishTimeout)
-            while try client.getIfPresent(target.path) != nil {
+            while let remaining = try client.getIfPresent(target.path) {
                 guard Date() < deadline else {
-                    return .failed("deleted to be recreated, but still present after \(Int(options.establishTimeout))s; not created again")
+                    return .failed("deleted to be recreated, but still present after \(Int(options.establishTimeout))s"
+                        + Self.finalizerNote(remaining) + "; not created again")
                 }
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -303,6 +304,14 @@ public struct Remediator: Sendable {
         } catch {
             return .failed("recreating it failed: \(error)")
         }
+    }
+
+    /// `, waiting on finalizer example.com/hold` for an object whose deletion its finalizers hold
+    /// up (the usual reason it outlives the deadline); empty when it has none.
+    static func finalizerNote(_ object: JSONValue) -> String {
+        let finalizers = (object[["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+        guard !finalizers.isEmpty else { return "" }
+        return ", waiting on finalizer\(finalizers.count == 1 ? "" : "s") " + finalizers.joined(separator: ", ")
     }
 
     private static func isSuspended(_ drift: ObjectDrift) -> Bool {
