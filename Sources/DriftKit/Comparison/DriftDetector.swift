@@ -20,9 +20,13 @@ public struct DriftOptions: Sendable {
 /// Why a whole run failed before any object could be compared.
 public enum DriftError: Error, CustomStringConvertible {
     case cluster(server: String, APIError)
+    /// The kubeconfig's credential source (an exec plugin, a token file) gave no credentials;
+    /// `reason` names the user and says why.
+    case credentials(server: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .credentials(server, reason): return "cannot get credentials for the cluster at \(server): \(reason)"
         case let .cluster(server, .transport(error)): return "cannot reach the cluster at \(server): \(error)"
         case let .cluster(server, error): return "the cluster at \(server) refused the request: \(error)"
         }
@@ -58,6 +62,9 @@ public struct DriftDetector: Sendable {
         // credentials is one clear error, not the same error once per object.
         do {
             _ = try client.get("/version")
+        } catch .transport(.credentials(let reason)) {
+            // Not a network problem: the request was never sent.
+            throw .credentials(server: connection.server, reason: reason)
         } catch {
             throw .cluster(server: connection.server, error)
         }
