@@ -92,6 +92,47 @@ struct DiffBadInputTests {
         #expect(!result.errorOutput.contains("cannot reach the cluster"))
     }
 
+    @Test("a removed API version says when it was removed and what to use instead")
+    func removedAPIVersion() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let apps = try DiffEndToEndTests.folder(["old.yaml": """
+                apiVersion: extensions/v1beta1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: \(namespace)
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                      - {name: web, image: nginx}
+                ---
+                apiVersion: extensions/v1beta1
+                kind: Ingress
+                metadata:
+                  name: web
+                  namespace: \(namespace)
+                spec:
+                  backend:
+                    serviceName: web
+                    servicePort: 80
+                """])
+            let result = try await DriftBinary.run(["diff", "-f", apps])
+            #expect(result.status == 2)
+            #expect(result.output.contains(
+                "old.yaml:1: extensions/v1beta1 Deployment was removed in Kubernetes v1.16; use apps/v1\n"), "\(result.output)")
+            // kube-apiserver served extensions/v1beta1 Ingress up to v1.21; the test runs against any version.
+            let client = try await TestCluster.client()
+            let ingressServed = try await TestCluster.offThePool {
+                (try? Discovery(client: client).resource(apiVersion: "extensions/v1beta1", kind: "Ingress")) != nil
+            }
+            #expect(result.output.contains("extensions/v1beta1 Ingress was removed in Kubernetes v1.22; use networking.k8s.io/v1") == !ingressServed)
+            #expect(!result.output.contains("CustomResourceDefinition"))
+        }
+    }
+
     @Test("malformed YAML names file, line and column")
     func malformedYAML() async throws {
         let apps = try DiffEndToEndTests.folder(["broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n"])
