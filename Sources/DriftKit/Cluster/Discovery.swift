@@ -11,6 +11,12 @@ public enum DiscoveryError: Error, Equatable, CustomStringConvertible {
     case removed(RemovedAPI)
     case api(apiVersion: String, APIError)
 
+    /// The server answered that it does not serve the kind, rather than failing to answer.
+    public var isNotServed: Bool {
+        if case .api = self { return false }
+        return true
+    }
+
     public var description: String {
         switch self {
         case let .unknownAPIVersion(apiVersion, kind):

@@ -27,6 +27,10 @@ public struct ObjectDrift: Sendable {
     public var warnings: [String] = []
     /// How to apply the object; nil when its kind could not be resolved.
     public var target: ApplyTarget?
+    /// The name of the CustomResourceDefinition among the desired manifests that defines the
+    /// object's kind, which the server does not serve yet: the object is missing, has no
+    /// `target`, and is compared again once that definition is applied.
+    public var awaitedDefinition: String?
     /// The dry run was refused because Git changes a field the server will not change in
     /// place (an immutable field): only deleting and creating the object again applies it.
     public var needsRecreate = false
