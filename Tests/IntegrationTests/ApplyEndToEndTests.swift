@@ -98,6 +98,59 @@ struct ApplyEndToEndTests {
         }
     }
 
+    @Test("apply --dry-run on a CRD and its custom resource would apply both; the real run creates the resource in the context namespace")
+    func crdAndCustomResourceDryRun() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let group = "dryrun\(namespace.suffix(6)).example.com"
+            let apps = try DiffEndToEndTests.folder([
+                "crd.yaml": DiffEndToEndTests.widgetDefinition(group: group),
+                "widget.yaml": "apiVersion: \(group)/v1\nkind: Widget\nmetadata:\n  name: g2\nspec:\n  size: 3\n",
+                "paused.yaml": """
+                    apiVersion: \(group)/v1
+                    kind: Widget
+                    metadata:
+                      name: g3
+                      annotations: {\(Remediator.suspendAnnotation): "true"}
+                    """,
+            ])
+            let client = try await TestCluster.client()
+            let definitionPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.\(group)"
+            let suspended = "skipped: widget.\(group)/g3 (namespace \(namespace))"
+
+            let dryRun = try await DriftBinary.run(["apply", "-f", apps, "-n", namespace, "--dry-run"])
+            #expect(dryRun.status == 0, "\(dryRun.output)\(dryRun.errorOutput)")
+            #expect(dryRun.output.contains("3 objects: 2 would be applied, 0 unchanged, 0 failed, 1 skipped"), "\(dryRun.output)")
+            #expect(dryRun.output.contains(suspended))
+            #expect(try client.getIfPresent(definitionPath) == nil, "--dry-run writes nothing")
+
+            let applied = try await DriftBinary.run(["apply", "-f", apps, "-n", namespace])
+            #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")
+            #expect(applied.output.contains("3 objects: 2 applied, 0 unchanged, 0 failed, 1 skipped"), "\(applied.output)")
+            #expect(applied.output.contains(suspended))
+            let widget = try client.getIfPresent("/apis/\(group)/v1/namespaces/\(namespace)/widgets/g2")
+            #expect(widget?[["spec", "size"]] == 3)
+            _ = try await TestCluster.kubectl(["delete", "crd", "widgets.\(group)", "--wait=false"])
+        }
+    }
+
+    @Test("a custom resource whose CRD cannot be applied fails, naming the CRD, exit 2")
+    func customResourceOfARejectedDefinition() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let group = "rejected\(namespace.suffix(6)).example.com"
+            // apiextensions.k8s.io/v1 requires a schema for every version.
+            let definition = DiffEndToEndTests.widgetDefinition(group: group).components(separatedBy: "    schema:")[0]
+            let apps = try DiffEndToEndTests.folder([
+                "crd.yaml": definition,
+                "widget.yaml": "apiVersion: \(group)/v1\nkind: Widget\nmetadata:\n  name: g4\n  namespace: \(namespace)\n",
+            ])
+            let result = try await DriftBinary.run(["apply", "-f", apps])
+            #expect(result.status == 2)
+            #expect(result.output.contains("failed: widget.\(group)/g4 (namespace \(namespace))"), "\(result.output)")
+            #expect(result.output.contains(
+                "not created: the server does not serve \(group)/v1 Widget until its CustomResourceDefinition widgets.\(group) is applied and Established"))
+        }
+    }
+
     @Test("an immutable field change is reported with the server's message; --force-recreate deletes and recreates")
     func immutableField() async throws {
         try await TestCluster.withNamespace { namespace in
@@ -146,6 +199,49 @@ struct ApplyEndToEndTests {
             #expect(recreated.status == 0, "\(recreated.output)\(recreated.errorOutput)")
             #expect(recreated.output.contains("1 recreated"))
             #expect(try await image() == "busybox:1.36")
+        }
+    }
+
+    @Test("recreating an object a finalizer holds up fails naming the finalizer, and creates nothing")
+    func recreateHeldByFinalizer() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let configMap = { (mode: String) in
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: frozen
+                  namespace: \(namespace)
+                  finalizers: [example.com/hold]
+                immutable: true
+                data:
+                  mode: \(mode)
+                """
+            }
+            let applied = try await TestCluster.kubectl(["apply", "--server-side", "-f", try DiffEndToEndTests.folder(["frozen.yaml": configMap("slow")])])
+            #expect(applied.status == 0, "\(applied.errorOutput)")
+            let manifests = try ManifestLoader.parse([ManifestFile(path: "frozen.yaml", text: configMap("fast"))])
+            let connection = try await TestCluster.connection()
+            let detector = DriftDetector(
+                client: APIClient(transport: try CurlTransport(connection: connection)), connection: connection, options: DriftOptions())
+            // No flag sets the deadline; a second keeps the test short.
+            var options = RemediationOptions()
+            options.forceRecreate = true
+            options.establishTimeout = 1
+            let remediator = Remediator(detector: detector, options: options)
+            let report = try await TestCluster.offThePool { try remediator.remediate(manifests) }
+
+            #expect(report.results.map(\.outcome) == [
+                .failed("deleted to be recreated, but still present after 1s, waiting on finalizer example.com/hold; not created again"),
+            ])
+            let path = "/api/v1/namespaces/\(namespace)/configmaps/frozen"
+            let client = try await TestCluster.client()
+            let live = try client.get(path)
+            #expect(live[["metadata", "deletionTimestamp"]] != nil)
+            #expect(live["data"] == ["mode": "slow"])
+            // Released, the object goes, and so can its namespace.
+            _ = try client.mergePatch(["metadata": ["finalizers": .null]], at: path, fieldManager: "test")
+            #expect(try client.getIfPresent(path) == nil)
         }
     }
 

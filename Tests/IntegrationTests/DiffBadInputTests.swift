@@ -73,6 +73,66 @@ struct DiffBadInputTests {
         #expect(result.errorOutput.contains("TLS failure"))
     }
 
+    @Test("an exec credential plugin that fails is a credential problem naming the user and the plugin's message", arguments: [
+        ("echo 'error: the SSO session has expired; run: sso login' >&2\nexit 1", "exited with status 1", "the SSO session has expired"),
+        ("echo 'diagnostics on stderr' >&2\necho 'this is not an ExecCredential'", "returned an unusable ExecCredential", "diagnostics on stderr"),
+    ])
+    func failingExecPlugin(script: String, reason: String, message: String) async throws {
+        let plugin = try DiffEndToEndTests.folder(["plugin.sh": "#!/bin/sh\n\(script)\n"]) + "/plugin.sh"
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: plugin)
+        let server = try await TestCluster.server()
+        let user = "exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: \(plugin)\n  interactiveMode: Never"
+        let config = try Self.kubeconfig(server: server.serverURL, user: user, caFile: try await Self.caFile())
+        let result = try await DriftBinary.run(["diff", "-f", try DiffEndToEndTests.folder(["a.yaml": Self.configMap])], kubeconfig: config)
+        #expect(result.status == 2)
+        #expect(result.output.isEmpty)
+        #expect(result.errorOutput.contains("cannot get credentials for the cluster at \(server.serverURL)"), "\(result.errorOutput)")
+        #expect(result.errorOutput.contains(#"exec credential plugin "\#(plugin)" of user "test" \#(reason)"#))
+        #expect(result.errorOutput.contains(message))
+        #expect(!result.errorOutput.contains("cannot reach the cluster"))
+    }
+
+    @Test("a removed API version says when it was removed and what to use instead")
+    func removedAPIVersion() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let apps = try DiffEndToEndTests.folder(["old.yaml": """
+                apiVersion: extensions/v1beta1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: \(namespace)
+                spec:
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                      - {name: web, image: nginx}
+                ---
+                apiVersion: extensions/v1beta1
+                kind: Ingress
+                metadata:
+                  name: web
+                  namespace: \(namespace)
+                spec:
+                  backend:
+                    serviceName: web
+                    servicePort: 80
+                """])
+            let result = try await DriftBinary.run(["diff", "-f", apps])
+            #expect(result.status == 2)
+            #expect(result.output.contains(
+                "old.yaml:1: extensions/v1beta1 Deployment was removed in Kubernetes v1.16; use apps/v1\n"), "\(result.output)")
+            // kube-apiserver served extensions/v1beta1 Ingress up to v1.21; the test runs against any version.
+            let client = try await TestCluster.client()
+            let ingressServed = try await TestCluster.offThePool {
+                (try? Discovery(client: client).resource(apiVersion: "extensions/v1beta1", kind: "Ingress")) != nil
+            }
+            #expect(result.output.contains("extensions/v1beta1 Ingress was removed in Kubernetes v1.22; use networking.k8s.io/v1") == !ingressServed)
+            #expect(!result.output.contains("CustomResourceDefinition"))
+        }
+    }
+
     @Test("malformed YAML names file, line and column")
     func malformedYAML() async throws {
         let apps = try DiffEndToEndTests.folder(["broken.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n"])

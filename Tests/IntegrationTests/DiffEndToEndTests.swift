@@ -255,6 +255,33 @@ struct DiffEndToEndTests {
         }
     }
 
+    @Test("a CRD not installed yet and its custom resource in one folder are both missing, exit 1")
+    func customResourceWithItsDefinition() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let group = "pending\(namespace.suffix(6)).example.com"
+            // Names no namespace: the CRD is namespaced, so it lands in the context namespace.
+            let widget = "apiVersion: \(group)/v1\nkind: Widget\nmetadata:\n  name: blue\nspec:\n  color: blue\n"
+            let apps = try Self.folder(["crd.yaml": Self.widgetDefinition(group: group), "widget.yaml": widget])
+            let result = try await DriftBinary.run(["diff", "-f", apps, "-n", namespace, "-o", "json"])
+            #expect(result.status == 1, "\(result.output)\(result.errorOutput)")
+            let objects = try Self.report(result)["objects"]?.arrayValue ?? []
+            #expect(objects.map { $0["status"] } == ["missing", "missing"])
+            #expect(objects.first { $0["kind"] == "Widget" }?["namespace"] == .string(namespace))
+            // What applying would create: the manifest as written, in the context namespace.
+            let text = try await DriftBinary.run(["diff", "-f", apps, "-n", namespace])
+            let created = ["apiVersion: \(group)/v1", "kind: Widget", "metadata:", "  name: blue", "  namespace: \(namespace)", "spec:", "  color: blue"]
+            #expect(text.output.contains(created.map { "+" + $0 + "\n" }.joined()), "\(text.output)")
+
+            // A version the CRD in Git does not define keeps the hint.
+            try "apiVersion: \(group)/v2\nkind: Widget\nmetadata:\n  name: green\n"
+                .write(toFile: apps + "/green.yaml", atomically: true, encoding: .utf8)
+            let unknown = try await DriftBinary.run(["diff", "-f", apps, "-n", namespace])
+            #expect(unknown.status == 2)
+            #expect(unknown.output.contains("widget.\(group)/green"))
+            #expect(unknown.output.contains("is its CustomResourceDefinition installed?"))
+        }
+    }
+
     @Test("four or more objects of a type in a namespace are read with one LIST, not one GET each")
     func listInsteadOfGets() async throws {
         try await TestCluster.withNamespace { namespace in

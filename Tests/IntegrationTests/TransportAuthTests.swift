@@ -18,6 +18,14 @@ struct TransportAuthTests {
         return answer[["status", "allowed"]]?.boolValue
     }
 
+    /// The server's gitVersion as the admin connection, CA verified, reads it; the suite runs
+    /// against several server versions.
+    private func serverVersion() async throws -> JSONValue? {
+        let version = try await TestCluster.client().get("/version")["gitVersion"]
+        #expect(version?.stringValue?.hasPrefix("v1.") == true)
+        return version
+    }
+
     @Test("a client certificate in system:masters authenticates as an administrator")
     func clientCertificate() async throws {
         let connection = try await TestCluster.connection(.admin)
@@ -98,7 +106,8 @@ struct TransportAuthTests {
         connection.certificateAuthorityPEM = nil
         connection.insecureSkipTLSVerify = true
         let client = APIClient(transport: try CurlTransport(connection: connection))
-        #expect(try client.get("/version")["gitVersion"] == "v1.20.2")
+        let version = try await serverVersion()
+        #expect(try client.get("/version")["gitVersion"] == version)
     }
 
     @Test("tls-server-name is the name verified when the URL names the IP address")
@@ -107,7 +116,8 @@ struct TransportAuthTests {
         #expect(connection.server.hasPrefix("https://127.0.0.1:"))
         connection.tlsServerName = "localhost"
         let client = APIClient(transport: try CurlTransport(connection: connection))
-        #expect(try client.get("/version")["gitVersion"] == "v1.20.2")
+        let version = try await serverVersion()
+        #expect(try client.get("/version")["gitVersion"] == version)
 
         connection.tlsServerName = "not-in-the-certificate.example"
         let mismatched = try CurlTransport(connection: connection)

@@ -7,7 +7,15 @@ public enum DiscoveryError: Error, Equatable, CustomStringConvertible {
     case unknownAPIVersion(apiVersion: String, kind: String)
     /// The API version is served but has no such kind.
     case unknownKind(apiVersion: String, kind: String, known: [String])
+    /// The server does not serve it because Kubernetes removed it (the deprecated API migration guide).
+    case removed(RemovedAPI)
     case api(apiVersion: String, APIError)
+
+    /// The server answered that it does not serve the kind, rather than failing to answer.
+    public var isNotServed: Bool {
+        if case .api = self { return false }
+        return true
+    }
 
     public var description: String {
         switch self {
@@ -18,6 +26,8 @@ public enum DiscoveryError: Error, Equatable, CustomStringConvertible {
             let suggestion = known.first { $0.lowercased() == kind.lowercased() }.map { "; did you mean \($0)?" } ?? ""
             return "the server has no kind \(kind) in \(apiVersion)\(suggestion)"
                 + " (is its CustomResourceDefinition installed?)"
+        case let .removed(removal):
+            return removal.description
         case let .api(apiVersion, error):
             return "cannot discover the resources of \(apiVersion): \(error)"
         }
@@ -47,11 +57,15 @@ public final class Discovery: Sendable {
         let resources: [APIResource]
         switch self.resources(in: apiVersion) {
         case let .success(list): resources = list
-        case let .failure(.unknownAPIVersion(version, _)): throw .unknownAPIVersion(apiVersion: version, kind: kind)
+        case let .failure(.unknownAPIVersion(version, _)):
+            throw RemovedAPI.matching(apiVersion: version, kind: kind).map(DiscoveryError.removed)
+                ?? .unknownAPIVersion(apiVersion: version, kind: kind)
         case let .failure(error): throw error
         }
         guard let resource = resources.first(where: { $0.kind == kind }) else {
-            throw .unknownKind(apiVersion: apiVersion, kind: kind, known: resources.map(\.kind))
+            // A version still served for other kinds (extensions/v1beta1 kept Ingress until v1.22).
+            throw RemovedAPI.matching(apiVersion: apiVersion, kind: kind).map(DiscoveryError.removed)
+                ?? .unknownKind(apiVersion: apiVersion, kind: kind, known: resources.map(\.kind))
         }
         return resource
     }

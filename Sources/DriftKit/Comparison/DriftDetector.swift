@@ -24,9 +24,13 @@ public struct DriftOptions: Sendable {
 /// Why a whole run failed before any object could be compared.
 public enum DriftError: Error, CustomStringConvertible {
     case cluster(server: String, APIError)
+    /// The kubeconfig's credential source (an exec plugin, a token file) gave no credentials;
+    /// `reason` names the user and says why.
+    case credentials(server: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .credentials(server, reason): return "cannot get credentials for the cluster at \(server): \(reason)"
         case let .cluster(server, .transport(error)): return "cannot reach the cluster at \(server): \(error)"
         case let .cluster(server, error): return "the cluster at \(server) refused the request: \(error)"
         }
@@ -62,27 +66,35 @@ public struct DriftDetector: Sendable {
         // credentials is one clear error, not the same error once per object.
         do {
             _ = try client.get("/version")
+        } catch .transport(.credentials(let reason)) {
+            // Not a network problem: the request was never sent.
+            throw .credentials(server: connection.server, reason: reason)
         } catch {
             throw .cluster(server: connection.server, error)
         }
         let discovery = Discovery(client: client)
         discovery.prefetch(apiVersions: Set(manifests.map(\.apiVersion)), concurrency: options.concurrency)
+        let definedKinds = DefinedKind.defined(by: manifests)
 
         var resolved: [Target] = []
         var verdicts: [ObjectDrift] = []
         var firstDefinition: [ObjectIdentity: ManifestLocation] = [:]
+        // Manifests that differ only in naming the default namespace are one object: the
+        // second is an error, and nil means `identity` is seen for the first time.
+        func duplicate(_ identity: ObjectIdentity, of manifest: Manifest) -> ObjectDrift? {
+            guard let first = firstDefinition[identity] else {
+                firstDefinition[identity] = manifest.source
+                return nil
+            }
+            return ObjectDrift(
+                identity: identity, apiVersion: manifest.apiVersion, source: manifest.source,
+                status: .error, error: "the same object is defined at \(first)")
+        }
         for manifest in manifests {
-            switch resolve(manifest, discovery: discovery) {
+            switch resolve(manifest, discovery: discovery, definedKinds: definedKinds) {
             case let .target(target):
-                // Manifests that differ only in naming the default namespace are one object.
-                if let first = firstDefinition[target.identity] {
-                    verdicts.append(ObjectDrift(
-                        identity: target.identity, apiVersion: manifest.apiVersion, source: manifest.source,
-                        status: .error, error: "the same object is defined at \(first)"))
-                } else {
-                    firstDefinition[target.identity] = manifest.source
-                    resolved.append(target)
-                }
+                if let error = duplicate(target.identity, of: manifest) { verdicts.append(error) } else { resolved.append(target) }
+            case let .awaitingDefinition(verdict): verdicts.append(duplicate(verdict.identity, of: manifest) ?? verdict)
             case let .unresolved(verdict): verdicts.append(verdict)
             }
         }
@@ -121,34 +133,58 @@ public struct DriftDetector: Sendable {
 
     private enum Resolution {
         case target(Target)
+        /// Its kind is defined by a CustomResourceDefinition among the manifests, not served yet.
+        case awaitingDefinition(ObjectDrift)
         case unresolved(ObjectDrift)
     }
 
-    private func resolve(_ manifest: Manifest, discovery: Discovery) -> Resolution {
-        let failure = { (message: String) in
-            ObjectDrift(
-                identity: manifest.identity, apiVersion: manifest.apiVersion, source: manifest.source,
-                status: .error, error: message)
-        }
-        let resource: APIResource
+    private func resolve(_ manifest: Manifest, discovery: Discovery, definedKinds: [DefinedKind]) -> Resolution {
         do {
-            resource = try discovery.resource(apiVersion: manifest.apiVersion, kind: manifest.kind)
+            let resource = try discovery.resource(apiVersion: manifest.apiVersion, kind: manifest.kind)
+            return place(manifest, namespaced: resource.namespaced) { namespace, body in
+                .target(Target(manifest: manifest, resource: resource, namespace: namespace, body: body))
+            }
         } catch {
-            return .unresolved(failure(error.description))
+            guard error.isNotServed, let defined = definedKinds.first(where: { $0.defines(manifest) }) else {
+                return .unresolved(Self.failure(manifest, error.description))
+            }
+            return place(manifest, namespaced: defined.namespaced) { namespace, body in
+                // Nothing can be dry-run before the server serves the kind; the manifest as
+                // written is the best view of what applying it after its CRD would create.
+                var verdict = ObjectDrift(
+                    identity: ObjectIdentity(group: manifest.group, kind: manifest.kind, namespace: namespace, name: manifest.name),
+                    apiVersion: manifest.apiVersion, source: manifest.source, status: .missing,
+                    desired: ObjectNormalizer.normalize(body))
+                verdict.awaitedDefinition = defined.definition
+                return .awaitingDefinition(verdict)
+            }
         }
+    }
+
+    /// Settles the manifest's namespace for an object of this scope, as kubectl does, and
+    /// passes it with the object to send to `resolved`.
+    private func place(
+        _ manifest: Manifest, namespaced: Bool, _ resolved: (_ namespace: String?, _ body: JSONValue) -> Resolution
+    ) -> Resolution {
         let namespaceField = JSONPointer(tokens: ["metadata", "namespace"])
-        guard resource.namespaced else {
+        guard namespaced else {
             // Cluster-scoped objects have no namespace; kubectl ignores one given in the manifest.
-            let body = manifest.namespace == nil ? manifest.object : namespaceField.updating(manifest.object, to: nil)
-            return .target(Target(manifest: manifest, resource: resource, namespace: nil, body: body))
+            return resolved(nil, manifest.namespace == nil ? manifest.object : namespaceField.updating(manifest.object, to: nil))
         }
         if let explicit = options.explicitNamespace, let own = manifest.namespace, own != explicit {
-            return .unresolved(failure(
+            return .unresolved(Self.failure(manifest,
                 "the namespace from the manifest (\(own)) does not match the namespace given with --namespace (\(explicit))"))
         }
         let namespace = manifest.namespace ?? connection.namespace
-        let body = manifest.namespace != nil ? manifest.object : namespaceField.updating(manifest.object, to: .string(namespace))
-        return .target(Target(manifest: manifest, resource: resource, namespace: namespace, body: body))
+        return resolved(
+            namespace, manifest.namespace != nil ? manifest.object : namespaceField.updating(manifest.object, to: .string(namespace)))
+    }
+
+    /// The verdict for a manifest that cannot be compared at all.
+    private static func failure(_ manifest: Manifest, _ message: String) -> ObjectDrift {
+        ObjectDrift(
+            identity: manifest.identity, apiVersion: manifest.apiVersion, source: manifest.source,
+            status: .error, error: message)
     }
 
     /// What was found live for one target.

@@ -30,6 +30,10 @@ public struct ObjectDrift: Sendable {
     /// Hand-edit managers with fields in the live object: remediation takes their fields over
     /// (into its own field manager) before applying, so that what only they set is removed.
     public var handEditors: Set<String> = []
+    /// The name of the CustomResourceDefinition among the desired manifests that defines the
+    /// object's kind, which the server does not serve yet: the object is missing, has no
+    /// `target`, and is compared again once that definition is applied.
+    public var awaitedDefinition: String?
     /// Why the object must be deleted and created again to match Git: the server's refusal of
     /// the dry run, because Git changes a field it will not change in place (an immutable
     /// field). Such an object is `drifted`; nil for every other object.

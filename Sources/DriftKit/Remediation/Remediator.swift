@@ -142,8 +142,11 @@ public struct Remediator: Sendable {
             if let problem = waitUntilEstablished(report.objects[index]) { outcomes[index] = .failed(problem) }
         }
 
-        // What the new CRDs and namespaces make comparable is compared again.
-        let retry = report.objects.indices.filter { report.objects[$0].status == .error && outcomes[$0] == nil }
+        // What the new CRDs and namespaces make comparable is compared again, and so are the
+        // objects whose kind a CRD in Git defines: until it is served they have no target.
+        let retry = report.objects.indices.filter { index in
+            outcomes[index] == nil && (report.objects[index].status == .error || report.objects[index].awaitedDefinition != nil)
+        }
         if foundation.contains(where: { outcomes[$0] == .applied }), !retry.isEmpty {
             let retried = Set(retry.map { report.objects[$0].source })
             let again = try detector.detect(manifests.filter { retried.contains($0.source) }, existenceOnly: existenceOnly)
@@ -169,7 +172,7 @@ public struct Remediator: Sendable {
 
         for clusterScoped in [true, false] {
             let phase = report.objects.indices.filter { index in
-                outcomes[index] == nil && report.objects[index].target.map { $0.namespaced != clusterScoped } == true
+                outcomes[index] == nil && Self.isClusterScoped(report.objects[index]) == clusterScoped
             }
             for (index, outcome) in zip(phase, apply(phase.map { report.objects[$0] })) {
                 outcomes[index] = outcome
@@ -235,6 +238,13 @@ public struct Remediator: Sendable {
             || (drift.identity.group.isEmpty && drift.identity.kind == "Namespace")
     }
 
+    /// Which apply phase the object belongs to; nil when it cannot be applied at all.
+    private static func isClusterScoped(_ drift: ObjectDrift) -> Bool? {
+        if let target = drift.target { return !target.namespaced }
+        // Its namespace was settled by the scope of the CRD in Git that defines it.
+        return drift.awaitedDefinition.map { _ in drift.identity.namespace == nil }
+    }
+
     /// Applies what needs it, concurrently; in-sync objects are left alone.
     private func apply(_ drifts: [ObjectDrift]) -> [RemediationOutcome] {
         BoundedConcurrency.map(drifts, limit: detector.options.concurrency) { drift in
@@ -246,14 +256,19 @@ public struct Remediator: Sendable {
             if let reason = drift.recreateReason {
                 return .skipped("Git changes a field that cannot change in place; --force-recreate deletes and recreates it: \(reason)")
             }
-            guard let target = drift.target else { return .skipped("its kind could not be resolved") }
             if options.suspendAll { return .skipped("suspended by drift.yaml (suspend: true)") }
             if Self.isSuspended(drift) { return .skipped("suspended by the \(Self.suspendAnnotation) annotation") }
-            if options.skipUnhealthy, drift.status == .drifted, let live = try? client.get(target.path) {
+            if options.skipUnhealthy, drift.status == .drifted, let path = drift.target?.path, let live = try? client.get(path) {
                 let health = HealthCheck.evaluate(live)
                 if !health.isHealthy { return .skipped("unhealthy, left alone by --skip-unhealthy: \(health)") }
             }
+            // A dry run applies no CRD, so an object awaiting one is only ever "would apply".
             if options.dryRun { return .wouldApply }
+            guard let target = drift.target else {
+                // Still awaiting its CRD after the CRDs were applied: it failed or is not Established.
+                return .failed("not created: the server does not serve \(drift.apiVersion) \(drift.identity.kind) until "
+                    + "its CustomResourceDefinition \(drift.awaitedDefinition ?? "") is applied and Established")
+            }
             do throws(APIError) {
                 if drift.status == .drifted, !drift.handEditors.isEmpty {
                     try adoptHandEdits(at: target.path, managers: drift.handEditors)
@@ -297,9 +312,10 @@ public struct Remediator: Sendable {
             _ = try client.json(HTTPRequest(
                 method: .delete, path: target.path, headers: ["Content-Type": "application/json"], body: deleteOptions.jsonData))
             let deadline = Date().addingTimeInterval(options.establishTimeout)
-            while try client.getIfPresent(target.path) != nil {
+            while let remaining = try client.getIfPresent(target.path) {
                 guard Date() < deadline else {
-                    return .failed("deleted to be recreated, but still present after \(Int(options.establishTimeout))s; not created again")
+                    return .failed("deleted to be recreated, but still present after \(Int(options.establishTimeout))s"
+                        + Self.finalizerNote(remaining) + "; not created again")
                 }
                 Thread.sleep(forTimeInterval: 0.2)
             }
@@ -311,8 +327,17 @@ public struct Remediator: Sendable {
         }
     }
 
+    /// `, waiting on finalizer example.com/hold` for an object whose deletion its finalizers hold
+    /// up (the usual reason it outlives the deadline); empty when it has none.
+    static func finalizerNote(_ object: JSONValue) -> String {
+        let finalizers = (object[["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
+        guard !finalizers.isEmpty else { return "" }
+        return ", waiting on finalizer\(finalizers.count == 1 ? "" : "s") " + finalizers.joined(separator: ", ")
+    }
+
     private static func isSuspended(_ drift: ObjectDrift) -> Bool {
-        [drift.target?.body, drift.live].contains { object in
+        // An object awaiting its CRD has no target; its desired object is the manifest as written.
+        [drift.target?.body ?? drift.desired, drift.live].contains { object in
             object?[["metadata", "annotations", suspendAnnotation]]?.stringValue == "true"
         }
     }

@@ -223,6 +223,22 @@ struct KubeconfigExecPluginTests {
         #expect(error?.description.contains(script) == true)
     }
 
+    @Test("a failing plugin fails a drift run as a credential problem, not as an unreachable cluster")
+    func failingPluginFailsTheRun() throws {
+        let fixture = try Fixture()
+        try fixture.script("#!/bin/sh\necho 'login expired' >&2\nexit 1\n")
+        // Nothing listens there; the plugin fails before any connection is tried.
+        let connection = ClusterConnection(server: "https://127.0.0.1:9", credentials: fixture.plugin())
+        let detector = DriftDetector(
+            client: APIClient(transport: try CurlTransport(connection: connection)), connection: connection, options: DriftOptions())
+        let error = #expect(throws: DriftError.self) { try detector.detect([]) }
+        guard case let .credentials(server, reason)? = error else { Issue.record("unexpected \(String(describing: error))"); return }
+        #expect(server == "https://127.0.0.1:9")
+        #expect(reason.contains(#"of user "exec-user" exited with status 1"#))
+        #expect(error?.description.hasPrefix("cannot get credentials for the cluster at https://127.0.0.1:9: exec credential plugin") == true)
+        #expect(error?.description.contains("login expired") == true)
+    }
+
     @Test("a plugin that returns no usable credential is an error naming the problem", arguments: [
         ("not json at all", "not JSON"),
         ("", "the output is empty"),
