@@ -52,6 +52,8 @@ struct HandEditEndToEndTests {
         var name: String
         /// kubectl arguments after `-n NAMESPACE`.
         var kubectl: [String]
+        /// For `kubectl edit`: the editor, a command that edits the file named after it.
+        var editor: String?
         var kind: String
         var path: String
         var live: JSONValue
@@ -77,6 +79,10 @@ struct HandEditEndToEndTests {
             name: "patch changes a Service port number (a key field)",
             kubectl: ["patch", "service", "web", "--type", "json", "-p", #"[{"op":"replace","path":"/spec/ports/0/port","value":8081}]"#],
             kind: "Service", path: "/spec/ports/0/port", live: 8081, desired: 80, manager: "kubectl-patch"),
+        Edit(
+            name: "edit changes a Service port number (a key field)", kubectl: ["edit", "service", "web"],
+            editor: "sed -i s/port:\\ 443$/port:\\ 4443/",
+            kind: "Service", path: "/spec/ports/1/port", live: 4443, desired: 443, manager: "kubectl-edit"),
         Edit(
             name: "patch changes a container port (a key field)",
             kubectl: [
@@ -123,7 +129,8 @@ struct HandEditEndToEndTests {
             let apps = try DiffEndToEndTests.folder(Self.manifests(namespace: namespace))
             let first = try await DriftBinary.run(["apply", "-f", apps])
             try #require(first.status == 0, "\(first.output)\(first.errorOutput)")
-            let kubectl = try await TestCluster.kubectl(["-n", namespace] + edit.kubectl)
+            let kubectl = try await TestCluster.kubectl(
+                ["-n", namespace] + edit.kubectl, environment: edit.editor.map { ["KUBE_EDITOR": $0] } ?? [:])
             try #require(kubectl.status == 0, "\(kubectl.errorOutput)")
 
             let diff = try await DriftBinary.run(["diff", "-f", apps, "-o", "json"])

@@ -163,6 +163,9 @@ public enum HelpText {
         Print the objects as kubectl drift reads them from the manifests.
 
         Useful to check how YAML is interpreted: `yes` is a boolean, `0644` is 420, as kubectl reads them.
+        This is what Git says each object is. kubectl drift diff compares it with the cluster,
+        where a person's change is drift and a controller's is not: fields only kubectl's own
+        field managers wrote are drift even where these objects do not set them.
 
         Usage:
           kubectl drift render -f FILE|DIR|- [-R] [-o yaml|json]

@@ -71,11 +71,16 @@ enum TestCluster {
             method: .post, path: path, headers: ["Content-Type": "application/json"], body: object.jsonData))
     }
 
-    /// Runs the real `kubectl` (`$KUBECTL`, else the one in PATH) with the server's kubeconfig.
-    static func kubectl(_ arguments: [String], context: LocalAPIServer.Identity? = nil) async throws -> CommandResult {
+    /// Runs the real `kubectl` (`$KUBECTL`, else the one in PATH) with the server's kubeconfig;
+    /// `environment` is added to the test process's (such as `KUBE_EDITOR` for `kubectl edit`).
+    static func kubectl(
+        _ arguments: [String], context: LocalAPIServer.Identity? = nil, environment: [String: String] = [:]
+    ) async throws -> CommandResult {
         let kubeconfig = try await server().kubeconfigPath
         let executable = ProcessInfo.processInfo.environment["KUBECTL"] ?? "kubectl"
-        let commandLine = [executable, "--kubeconfig", kubeconfig]
+        // `run` starts the command through env(1), which takes NAME=VALUE words first.
+        let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + [executable, "--kubeconfig", kubeconfig]
             + (context.map { ["--context", $0.rawValue] } ?? []) + arguments
         return try await offThePool { try run(commandLine) }
     }
