@@ -321,21 +321,21 @@ public struct DriftDetector: Sendable {
             }
             return verdict
         }
-        verdict.desired = ObjectNormalizer.normalize(applied)
         guard let liveObject else {
             verdict.status = .missing
+            verdict.desired = ObjectNormalizer.normalize(applied)
             return verdict
         }
+        let desired: JSONValue
         do {
-            if !rebuilt {
-                verdict.desired = ObjectNormalizer.normalize(try revertingHandEdits(
-                    applied, in: &verdict, managedFields: managedFields, alwaysReplace: false))
-            }
+            desired = ObjectNormalizer.normalize(
+                rebuilt ? applied : try revertingHandEdits(applied, in: &verdict, alwaysReplace: false))
         } catch {
             verdict.error = "the server refused the object without its hand edits (a dry run): \(error)"
             return verdict
         }
-        verdict.changes = FieldDiff.changes(from: liveObject, to: verdict.desired ?? applied)
+        verdict.desired = desired
+        verdict.changes = FieldDiff.changes(from: liveObject, to: desired)
         verdict.status = verdict.changes.isEmpty ? .inSync : .drifted
         let filtered = options.filter.filter(verdict, managedFields: managedFields)
         verdict = filtered.drift
@@ -350,29 +350,29 @@ public struct DriftDetector: Sendable {
 
     /// What the object becomes when remediation also reverts hand edits: the dry run's result
     /// without the fields only hand-edit managers own, as the server would store it (a replace
-    /// dry run, so defaults come back exactly as they would). Records on the verdict which
-    /// managers' fields remediation takes over.
+    /// dry run, so defaults come back exactly as they would). Records on the verdict the
+    /// managers of those fields, whose fields remediation takes over.
     ///
     /// - Parameters:
     ///   - applied: the server-side apply dry run's answer, managedFields included.
     ///   - alwaysReplace: ask for the replace dry run even without hand edits to remove (the
     ///     object was put together here, and only the server can validate and default it).
     private func revertingHandEdits(
-        _ applied: JSONValue, in verdict: inout ObjectDrift, managedFields: JSONValue?, alwaysReplace: Bool
+        _ applied: JSONValue, in verdict: inout ObjectDrift, alwaysReplace: Bool
     ) throws(APIError) -> JSONValue {
         let managers = handEditManagers(for: verdict)
-        guard !managers.isEmpty, let managedFields else { return applied }
+        guard !managers.isEmpty else { return applied }
         let handOnly: [OwnedField]
         do {
-            let entries = try ManagedFields.entries(managedFields)
-            verdict.handEditors = Set(entries.filter { HandEdits.isTakenOver($0, managers: managers) }.map(\.manager))
             handOnly = try HandEdits.handOnlyFields(
                 in: applied, managers: managers, keeping: HandEdits.fieldsSetThroughAliases(by: verdict.target?.body ?? .null))
         } catch {
-            verdict.handEditors = []
             verdict.warnings.append("\(verdict.identity): \(error); hand edits are not reported")
             return applied
         }
+        // Only these managers' fields change the outcome; the rest Git sets (the forced apply
+        // takes them) or another manager shares, so taking them over would be a wasted write.
+        verdict.handEditors.formUnion(handOnly.map(\.manager))
         guard !handOnly.isEmpty || alwaysReplace, let path = verdict.target?.path else { return applied }
         let reverted = JSONPointer(tokens: ["metadata", "managedFields"]).updating(
             HandEdits.removing(handOnly, from: applied), to: nil)
@@ -394,9 +394,11 @@ public struct DriftDetector: Sendable {
                 edits.removingLists(from: target.body), at: target.objectPath,
                 fieldManager: options.fieldManager, force: true, dryRun: true)
         else { return nil }
+        // The re-keyed elements are gone from the rebuilt object; their managers are still
+        // taken over, so that the apply replaces the elements.
+        verdict.handEditors = edits.managers
         return try? revertingHandEdits(
-            edits.restoringLists(in: withoutLists, manifest: target.body, live: live), in: &verdict,
-            managedFields: managedFields, alwaysReplace: true)
+            edits.restoringLists(in: withoutLists, manifest: target.body, live: live), in: &verdict, alwaysReplace: true)
     }
 
     /// The hand-edit managers for one object: those of the options that no ignore rule for

@@ -13,6 +13,8 @@ struct KeyFieldEdits {
     let lists: [[PathStep]]
     /// The fields of the live object that our manager or hand-edit managers own.
     let owned: [OwnedField]
+    /// The hand-edit managers of the re-keyed elements.
+    let managers: Set<String>
 
     /// The lists of `live` with elements that only hand-edit managers own and whose keys the
     /// manifest does not have, when nobody else owns anything in those lists and every element
@@ -26,12 +28,14 @@ struct KeyFieldEdits {
             let handOnly = try? HandEdits.handOnlyFields(in: live, managers: managers)
         else { return nil }
         var lists: [[PathStep]] = []
+        var editors: Set<String> = []
         for field in handOnly where !field.wholeValue {
             guard case let .element(_, match)? = field.steps.last, case .key = match else { continue }
             let list = Array(field.steps.dropLast())
             // An element Git has too was only taken over by hand, not re-keyed.
-            let inGit = Overlay.lookup(manifest, list[...])?.arrayValue?.contains(where: match.matches) == true
-            if !inGit, !lists.contains(list) { lists.append(list) }
+            guard Overlay.lookup(manifest, list[...])?.arrayValue?.contains(where: match.matches) != true else { continue }
+            editors.insert(field.manager)
+            if !lists.contains(list) { lists.append(list) }
         }
         guard !lists.isEmpty else { return nil }
         let isOursOrHand = { (entry: ManagedFields.Entry) in
@@ -50,7 +54,7 @@ struct KeyFieldEdits {
             }
             if unowned { return nil }
         }
-        return KeyFieldEdits(lists: lists, owned: owned)
+        return KeyFieldEdits(lists: lists, owned: owned, managers: editors)
     }
 
     /// The manifest without the lists, for a dry run that the edited elements cannot fail.
