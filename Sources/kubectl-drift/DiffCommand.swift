@@ -29,16 +29,26 @@ struct DiffCommand {
         options.filter = (desired.config ?? DriftConfig()).driftFilter(
             ignoringPaths: invocation.ignorePaths, managers: invocation.ignoreManagers)
         options.handEditManagers = (desired.config ?? DriftConfig()).handEditManagers(adding: invocation.handEditManagers)
+        // With Flux, Flux's inventories record ownership; otherwise an ApplySet does: every
+        // object an apply writes carries its part-of label, and with --prune every object must.
+        let prune = invocation.prune || desired.config?.prune == true
+        let fluxInventory = prune && !desired.fluxUnits.isEmpty ? desired.fluxUnits : nil
+        let applySet = desired.fluxUnits.isEmpty
+            ? ApplySet(
+                name: invocation.applySetName ?? desired.config?.applySet ?? ApplySet.defaultParentName,
+                namespace: invocation.cluster.namespace ?? connection.namespace)
+            : nil
+        if let applySet {
+            // The cluster's own problems first, in the detector's words, before the parent is read.
+            try DriftDetector.probe(client, connection: connection)
+            let checked = try ApplySetMembership.checked(applySet, prune: prune, repository: desired.repository, client: client)
+            options.membership = checked.membership
+            checked.warning.map { StandardStream.printError("warning: \($0)") }
+        }
         let detector = DriftDetector(client: client, connection: connection, options: options)
-        // With Flux, Flux's inventories record ownership; otherwise an ApplySet does, and its
-        // part-of label is part of what Git says each object is.
-        let fluxInventory = invocation.prune && !desired.fluxUnits.isEmpty ? desired.fluxUnits : nil
-        let applySet = invocation.prune && fluxInventory == nil
-            ? ApplySet(name: invocation.applySetName, namespace: invocation.cluster.namespace ?? connection.namespace) : nil
-        let manifests = try applySet.map { set in
-            try desired.manifests.map { try Manifest(object: set.labelled($0.object), source: $0.source) }
-        } ?? desired.manifests
-        let run = Run(detector: detector, desired: desired, manifests: manifests, applySet: applySet, fluxInventory: fluxInventory)
+        let run = Run(
+            detector: detector, desired: desired, manifests: desired.manifests,
+            prunedSet: prune ? options.membership?.applySet : nil, fluxInventory: fluxInventory)
         return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
     }
 
@@ -46,9 +56,9 @@ struct DiffCommand {
     struct Run {
         var detector: DriftDetector
         var desired: DesiredState
-        /// The desired manifests, labelled for the ApplySet when pruning.
         var manifests: [Manifest]
-        var applySet: ApplySet?
+        /// With `--prune` outside Flux mode: the ApplySet whose members Git no longer has are pruned.
+        var prunedSet: ApplySet?
         var fluxInventory: [FluxUnit]?
 
         var config: DriftConfig? { desired.config }
@@ -77,7 +87,7 @@ struct DiffCommand {
         progress?.finish()
         let desiredIdentities = Set(report.objects.map(\.identity))
         var pruneProblems: [String] = []
-        if let applySet = run.applySet {
+        if let applySet = run.prunedSet {
             let pruner = Pruner(client: run.client, discovery: Discovery(client: run.client), applySet: applySet)
             let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
@@ -107,7 +117,7 @@ struct DiffCommand {
         remediation.forceRecreate = invocation.forceRecreate
         remediation.skipUnhealthy = invocation.skipUnhealthy || run.config?.skipUnhealthy == true
         remediation.suspendAll = run.config?.suspend == true
-        remediation.applySet = run.applySet
+        remediation.prune = run.prunedSet != nil || run.fluxInventory != nil
         remediation.fluxInventory = run.fluxInventory
         remediation.waitTimeout = invocation.waitTimeout
         if !invocation.assumeYes, isatty(STDIN_FILENO) == 1 {

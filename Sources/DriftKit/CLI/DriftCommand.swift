@@ -134,8 +134,9 @@ public struct DiffInvocation: Equatable, Sendable {
     /// `--prune`: track applied objects in an ApplySet and delete the members Git no longer has
     /// (`diff` shows them).
     public var prune: Bool
-    /// `--applyset NAME`: the ApplySet parent Secret (in the `--namespace`, else the context's).
-    public var applySetName: String
+    /// `--applyset NAME`: the ApplySet parent Secret (in the `--namespace`, else the context's);
+    /// nil for drift.yaml's `applySet`, else `ApplySet.defaultParentName`.
+    public var applySetName: String?
 
     public static let defaultFieldManager = "kubectl-drift"
     public static let defaultConcurrency = 8
@@ -214,8 +215,8 @@ public struct DiffInvocation: Equatable, Sendable {
         waitTimeout = try parsed.flag("--wait") ? timeout : nil
         skipUnhealthy = try parsed.flag("--skip-unhealthy")
         prune = try parsed.flag("--prune")
-        applySetName = parsed.last("--applyset") ?? ApplySet.defaultParentName
-        guard !applySetName.isEmpty, !applySetName.contains("/") else {
+        applySetName = parsed.last("--applyset")
+        guard applySetName.map({ !$0.isEmpty && !$0.contains("/") }) ?? true else {
             throw UsageError("--applyset needs the name of the ApplySet parent Secret, such as my-app-applyset")
         }
         guard remediate || (waitTimeout == nil && !skipUnhealthy) else {

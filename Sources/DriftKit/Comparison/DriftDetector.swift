@@ -17,6 +17,9 @@ public struct DriftOptions: Sendable {
     /// (drift.yaml `handEditManagers`, --hand-edit-manager). Empty for plain server-side-apply
     /// semantics.
     public var handEditManagers = Set(HandEdits.defaultManagers)
+    /// The ApplySet whose part-of label the desired objects carry; nil in Flux mode, where
+    /// Flux's inventories record ownership.
+    public var membership: ApplySetMembership?
 
     public init() {}
 }
@@ -52,6 +55,19 @@ public struct DriftDetector: Sendable {
         self.options = options
     }
 
+    /// One cheap request (`/version`), so that an unreachable server, a TLS problem or rejected
+    /// credentials is one clear error, not the same error once per object or per stage.
+    public static func probe(_ client: APIClient, connection: ClusterConnection) throws(DriftError) {
+        do {
+            _ = try client.get("/version")
+        } catch .transport(.credentials(let reason)) {
+            // Not a network problem: the request was never sent.
+            throw .credentials(server: connection.server, reason: reason)
+        } catch {
+            throw .cluster(server: connection.server, error)
+        }
+    }
+
     /// Called after each object's verdict with (done, total).
     public typealias Progress = @Sendable (Int, Int) -> Void
 
@@ -62,16 +78,7 @@ public struct DriftDetector: Sendable {
     public func detect(
         _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: Progress? = nil
     ) throws(DriftError) -> DriftReport {
-        // One cheap request first: an unreachable server, a TLS problem or rejected
-        // credentials is one clear error, not the same error once per object.
-        do {
-            _ = try client.get("/version")
-        } catch .transport(.credentials(let reason)) {
-            // Not a network problem: the request was never sent.
-            throw .credentials(server: connection.server, reason: reason)
-        } catch {
-            throw .cluster(server: connection.server, error)
-        }
+        try Self.probe(client, connection: connection)
         let discovery = Discovery(client: client)
         discovery.prefetch(apiVersions: Set(manifests.map(\.apiVersion)), concurrency: options.concurrency)
         let definedKinds = DefinedKind.defined(by: manifests)
@@ -271,7 +278,8 @@ public struct DriftDetector: Sendable {
         return verdict
     }
 
-    private func compare(_ target: Target, live: LiveState, namespacesToCreate: Set<String>) -> ObjectDrift {
+    private func compare(_ resolved: Target, live: LiveState, namespacesToCreate: Set<String>) -> ObjectDrift {
+        var target = resolved
         var verdict = ObjectDrift(
             identity: target.identity, apiVersion: target.manifest.apiVersion, source: target.manifest.source,
             status: .error)
@@ -286,6 +294,10 @@ public struct DriftDetector: Sendable {
         case let .present(object, fields): (liveObject, managedFields) = (object, fields)
         }
         verdict.live = liveObject
+        if let membership = options.membership {
+            target.body = membership.body(resolved.body, live: liveObject)
+            verdict.target = target.applyTarget
+        }
         let applied: JSONValue
         var rebuilt = false
         do throws(APIError) {
@@ -341,6 +353,11 @@ public struct DriftDetector: Sendable {
         verdict = filtered.drift
         verdict.ignoredChanges = filtered.ignored
         verdict.warnings += filtered.warnings
+        if options.membership?.onlyAddsMembership(verdict.changes) == true {
+            // Membership is recorded on what an apply writes anyway; alone it is no reason to write.
+            verdict.changes = []
+            verdict.status = .inSync
+        }
         if let managedFields, let live = verdict.live {
             verdict.changes = ChangeAttribution.attribute(
                 verdict.changes, managedFields: managedFields, live: live, fieldManager: options.fieldManager)

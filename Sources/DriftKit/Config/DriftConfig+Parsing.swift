@@ -30,7 +30,7 @@ private struct ConfigReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
-        "ignoreDifferences", "ignoreManagers", "handEditManagers", "suspend", "notify", "skipUnhealthy",
+        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "suspend", "notify", "skipUnhealthy",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -204,6 +204,14 @@ private struct ConfigReader {
                 config.ignoreManagers = try strings(value, at: path)
             case "handEditManagers":
                 config.handEditManagers = try strings(value, at: path)
+            case "prune":
+                config.prune = try bool(value, at: path)
+            case "applySet":
+                let name = try nonEmptyString(value, at: path)
+                guard !name.contains("/") else {
+                    throw invalid(path, "expected the name of the ApplySet parent Secret, such as my-app-applyset, found \"\(name)\"")
+                }
+                config.applySet = name
             case "suspend":
                 config.suspend = try bool(value, at: path)
             case "skipUnhealthy":

@@ -82,6 +82,10 @@ public struct DriftConfig: Sendable, Equatable {
     /// Field managers whose fields count as hand edits (`HandEdits.defaultManagers` when nil);
     /// an empty list restores plain server-side-apply semantics.
     public var handEditManagers: [String]?
+    /// `prune: true`: every run prunes, as `--prune`; nil when not set.
+    public var prune: Bool?
+    /// The ApplySet parent Secret's name, as `--applyset`; nil for the default.
+    public var applySet: String?
     /// Remediation paused for the whole repository (maintenance); drift is still reported.
     public var suspend: Bool
     /// A webhook for drift and remediation summaries, as `--notify`.
@@ -102,6 +106,8 @@ public struct DriftConfig: Sendable, Equatable {
         ignoreDifferences = []
         ignoreManagers = []
         handEditManagers = nil
+        prune = nil
+        applySet = nil
         suspend = false
         notify = nil
         skipUnhealthy = false

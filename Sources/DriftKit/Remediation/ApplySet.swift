@@ -60,6 +60,8 @@ public struct ApplySet: Sendable, Hashable {
     public static let toolingAnnotation = "applyset.kubernetes.io/tooling"
     public static let containsGroupKindsAnnotation = "applyset.kubernetes.io/contains-group-kinds"
     public static let additionalNamespacesAnnotation = "applyset.kubernetes.io/additional-namespaces"
+    /// On the parent: the repository whose applies record members in it (`DesiredState.repository`).
+    public static let repositoryAnnotation = "drift.kubectl-drift.dev/repository"
     /// This tool's per-object protection from pruning.
     public static let pruneAnnotation = "drift.kubectl-drift.dev/prune"
     /// Flux's per-object protection from pruning, honoured too.
@@ -129,9 +131,10 @@ public struct ApplySet: Sendable, Hashable {
     /// Before applying members write it with the union of what the live parent records and what
     /// is about to be applied (so an interrupted run leaves nothing untracked); after a complete
     /// prune, write it with only the current set.
-    public func parentObject(groupKinds: Set<ApplySetGroupKind>, namespaces: Set<String>) -> JSONValue {
+    public func parentObject(groupKinds: Set<ApplySetGroupKind>, namespaces: Set<String>, repository: String? = nil) -> JSONValue {
         var annotations = JSONObject()
         annotations[Self.toolingAnnotation] = .string(Self.tooling)
+        if let repository { annotations[Self.repositoryAnnotation] = .string(repository) }
         annotations[Self.containsGroupKindsAnnotation] = .string(groupKinds.sorted().map(\.description).joined(separator: ","))
         let additional = namespaces.subtracting([namespace, ""]).sorted()
         if !additional.isEmpty {
@@ -164,6 +167,44 @@ public struct ApplySet: Sendable, Hashable {
     public static var tooling: String { "kubectl-drift/\(DriftVersion.current)" }
 }
 
+/// How desired objects carry membership of an ApplySet (its part-of label), so that a later
+/// `--prune` can delete what any earlier apply created, and nothing else.
+public struct ApplySetMembership: Sendable, Hashable {
+    public var applySet: ApplySet
+    /// With `--prune`: every desired object is a member, so a label missing live is drift.
+    /// Otherwise membership is bookkeeping: the objects an apply writes become members, a live
+    /// object keeps the membership it has (of whatever ApplySet), and a difference in it alone
+    /// is no drift.
+    public var required: Bool
+    /// The repository recorded on the parent (`DesiredState.repository`).
+    public var repository: String?
+
+    public init(applySet: ApplySet, required: Bool, repository: String? = nil) {
+        self.applySet = applySet
+        self.required = required
+        self.repository = repository
+    }
+
+    /// The manifest as applied: labelled with this set's id, or, when membership is not
+    /// required and the live object already names a set, with the live one.
+    public func body(_ manifest: JSONValue, live: JSONValue?) -> JSONValue {
+        let labelled = applySet.labelled(manifest)
+        guard !required, let current = live?[["metadata", "labels", ApplySet.partOfLabel]] else { return labelled }
+        return JSONPointer(tokens: ["metadata", "labels", ApplySet.partOfLabel]).updating(labelled, to: current)
+    }
+
+    /// Whether every one of `changes` only adds the membership label, which is then no drift:
+    /// the object is not written, so it stays unrecorded. Never with `required`.
+    public func onlyAddsMembership(_ changes: [FieldChange]) -> Bool {
+        !required && !changes.isEmpty && changes.allSatisfy { change in
+            change.live == nil && (change.path == Self.labelPath
+                || (change.path == "/metadata/labels" && change.desired?.objectValue?.orderedMembers.map(\.key) == [ApplySet.partOfLabel]))
+        }
+    }
+
+    static let labelPath = JSONPointer(tokens: ["metadata", "labels", ApplySet.partOfLabel]).description
+}
+
 /// What a live ApplySet parent records.
 public struct ApplySetParentState: Sendable, Hashable {
     public var id: String?
@@ -171,12 +212,26 @@ public struct ApplySetParentState: Sendable, Hashable {
     public var groupKinds: Set<ApplySetGroupKind>
     /// Additional namespaces only (the parent's own is implied).
     public var additionalNamespaces: Set<String>
+    /// The repository whose applies record members here; nil when not recorded.
+    public var repository: String?
 
-    public init(id: String?, tooling: String?, groupKinds: Set<ApplySetGroupKind>, additionalNamespaces: Set<String>) {
+    public init(
+        id: String?, tooling: String?, groupKinds: Set<ApplySetGroupKind>, additionalNamespaces: Set<String>,
+        repository: String? = nil
+    ) {
         self.id = id
         self.tooling = tooling
         self.groupKinds = groupKinds
         self.additionalNamespaces = additionalNamespaces
+        self.repository = repository
+    }
+
+    /// Why a run from `repository` may not record members here or prune them: the parent
+    /// names another repository. nil when it names this one, or none.
+    public func conflict(with repository: String?, parent: ApplySet) -> String? {
+        guard let recorded = self.repository, let repository, recorded != repository else { return nil }
+        return "the ApplySet \(parent.parentDescription) records objects applied from \(recorded), not from this "
+            + "repository (\(repository)); give each repository its own ApplySet (drift.yaml applySet: NAME, or --applyset NAME)"
     }
 
     public static let empty = ApplySetParentState(id: nil, tooling: nil, groupKinds: [], additionalNamespaces: [])
@@ -192,7 +247,8 @@ public struct ApplySetParentState: Sendable, Hashable {
             tooling: annotations?[ApplySet.toolingAnnotation]?.stringValue,
             groupKinds: Set(list(ApplySet.containsGroupKindsAnnotation).compactMap { ApplySetGroupKind(annotationEntry: $0) }),
             additionalNamespaces: Set(list(ApplySet.additionalNamespacesAnnotation)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
+            repository: annotations?[ApplySet.repositoryAnnotation]?.stringValue)
     }
 
     /// Whether the tooling annotation names this tool (any version), or is absent.

@@ -1,5 +1,21 @@
 import Foundation
 
+extension ApplySetMembership {
+    /// The membership a run records in `applySet`, checked against its live parent: when the
+    /// parent records another repository's objects, a run that prunes is refused, and any
+    /// other run records nothing (the reason is returned, to warn with).
+    public static func checked(
+        _ applySet: ApplySet, prune: Bool, repository: String?, client: APIClient
+    ) throws(PruneError) -> (membership: ApplySetMembership?, warning: String?) {
+        let parent = try Pruner(client: client, discovery: Discovery(client: client), applySet: applySet).readParent()
+        guard let conflict = parent.conflict(with: repository, parent: applySet) else {
+            return (ApplySetMembership(applySet: applySet, required: prune, repository: repository), nil)
+        }
+        if prune { throw .otherRepository(conflict) }
+        return (nil, "\(conflict); ownership of what this run applies is not recorded")
+    }
+}
+
 /// Why pruning cannot go ahead at all.
 public enum PruneError: Error, Equatable, CustomStringConvertible {
     /// The live parent carries another ApplySet id than the one computed from its reference.
@@ -7,13 +23,17 @@ public enum PruneError: Error, Equatable, CustomStringConvertible {
     /// The live parent is managed by another tool (`applyset.kubernetes.io/tooling`).
     case foreignTooling(parent: String, tooling: String)
     case api(APIError)
+    /// The live parent records objects applied from another repository (`ApplySetParentState.conflict`).
+    case otherRepository(String)
 
     public var description: String {
         switch self {
+        case let .otherRepository(reason):
+            return "\(reason); refusing to prune"
         case let .parentIDMismatch(parent, expected, found):
-            return "the ApplySet parent \(parent) has id \(found), expected \(expected); refusing to prune"
+            return "the ApplySet parent \(parent) has id \(found), expected \(expected); refusing to record or prune its members"
         case let .foreignTooling(parent, tooling):
-            return "the ApplySet parent \(parent) is managed by \(tooling), not kubectl-drift; refusing to prune"
+            return "the ApplySet parent \(parent) is managed by \(tooling), not kubectl-drift; refusing to record or prune its members"
         case let .api(error):
             return "cannot read the ApplySet parent: \(error.description)"
         }

@@ -89,9 +89,10 @@ public struct RemediationOptions: Sendable {
     public var skipUnhealthy = false
     /// Remediation paused for everything (drift.yaml `suspend: true`); drift is still reported.
     public var suspendAll = false
-    /// With `--prune`: the ApplySet whose members no longer in Git are deleted. The manifests
-    /// must already carry its part-of label (`ApplySet.labelled`).
-    public var applySet: ApplySet?
+    /// `--prune`: delete what an earlier apply created and Git no longer has: members of the
+    /// detector's ApplySet (`DriftOptions.membership`), or with `fluxInventory`, what Flux's
+    /// inventories list.
+    public var prune = false
     /// With `--flux --prune`: the Flux Kustomizations whose inventories say what to delete.
     public var fluxInventory: [FluxUnit]?
     /// After applying, wait this long for applied workloads to become healthy; nil does not wait.
@@ -126,9 +127,13 @@ public struct Remediator: Sendable {
     public func remediate(_ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = []) throws -> RemediationReport {
         var report = try detector.detect(manifests, existenceOnly: existenceOnly)
         var outcomes: [Int: RemediationOutcome] = [:]
-        let pruner = options.applySet.map { Pruner(client: client, discovery: Discovery(client: client), applySet: $0) }
+        // Every apply records what it writes in the ApplySet, so that any later --prune can
+        // delete it; only --prune deletes.
+        let applySet = detector.options.membership?.applySet
+        let pruner = applySet.map { Pruner(client: client, discovery: Discovery(client: client), applySet: $0) }
         let parent = try pruner?.readParent() ?? .empty
-        if let applySet = options.applySet, !options.dryRun, !options.suspendAll {
+        let writes = report.objects.contains { $0.status == .drifted || $0.status == .missing }
+        if let applySet, !options.dryRun, !options.suspendAll, writes || options.prune {
             // Recorded before the members are written, so an interrupted run leaves nothing untracked.
             try writeParent(applySet, members: report.objects.map(\.identity), recorded: parent)
         }
@@ -197,7 +202,7 @@ public struct Remediator: Sendable {
                 .plan(units: units, desired: Set(report.objects.map(\.identity)))
             prune(plan.candidates, problems: plan.problems, into: &remediation)
         }
-        if let pruner, let applySet = options.applySet, !options.suspendAll {
+        if options.prune, let pruner, let applySet, !options.suspendAll {
             let desired = Set(report.objects.map(\.identity))
             let plan = pruner.plan(desired: desired, parent: parent, concurrency: detector.options.concurrency)
             prune(plan.candidates, problems: plan.problems.map(\.description), into: &remediation)
@@ -229,7 +234,9 @@ public struct Remediator: Sendable {
             if let namespace = member.namespace { namespaces.insert(namespace) }
         }
         _ = try client.apply(
-            applySet.parentObject(groupKinds: groupKinds, namespaces: namespaces), at: applySet.parentPath,
+            applySet.parentObject(
+                groupKinds: groupKinds, namespaces: namespaces, repository: detector.options.membership?.repository),
+            at: applySet.parentPath,
             fieldManager: detector.options.fieldManager, force: true, dryRun: false)
     }
 

@@ -11,6 +11,10 @@ public struct DesiredState {
     public var config: DriftConfig?
     /// Things a person should know that did not stop the run (skipped files).
     public var warnings: [String]
+    /// Which repository the desired state comes from, to tell apart the ApplySets of different
+    /// repositories: its first remote URL (normalised, so clones over SSH and HTTPS agree), else
+    /// its folder; nil outside a repository (standard input).
+    public var repository: String?
 }
 
 /// Where a run reads the desired state from, as the command line and drift.yaml say.
@@ -40,6 +44,14 @@ public struct DesiredStateRequest {
     /// and parses them.
     public func load() throws -> DesiredState {
         let (tree, paths, repository) = try openTree()
+        var state = try load(tree: tree, paths: paths, repository: repository)
+        state.repository = repository.map { repository in
+            repository.remoteURLs().first.map(FluxSources.normalizedURL) ?? repository.workingDirectory ?? repository.gitDirectory
+        }
+        return state
+    }
+
+    private func load(tree: any SourceTree, paths: [String], repository: GitRepository?) throws -> DesiredState {
         let root = repositoryRoot(tree: tree, repository: repository)
         let config = try readConfig(rootTree: root)
         var warnings: [String] = []
