@@ -91,6 +91,7 @@ struct DiffCommand {
             let pruner = Pruner(client: run.client, discovery: Discovery(client: run.client), applySet: applySet)
             let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
+            (report.pruneContents, report.pruneHeld) = (PruneCandidate.contents(of: plan.candidates), plan.held)
         } else if let units = run.fluxInventory {
             let plan = FluxInventoryPruner(client: run.client, discovery: Discovery(client: run.client))
                 .plan(units: units, desired: desiredIdentities)

@@ -114,4 +114,56 @@ struct OwnershipEndToEndTests {
             #expect(try await Self.partOf(namespace, "a") == nil)
         }
     }
+
+    @Test("a Namespace Git dropped is pruned only when everything in it is ours; the preview names what goes with it")
+    func namespaces() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let second = namespace + "-two"
+            // Its own ApplySet (in the context's namespace): the manifests name two namespaces.
+            let applySetName = "drift-\(namespace)"
+            let client = try await TestCluster.client()
+            defer { _ = try? client.json(HTTPRequest(method: .delete, path: "/api/v1/namespaces/\(second)")) }
+            let apps = try DiffEndToEndTests.folder([
+                "namespace.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \(second)\n",
+                "a.yaml": Self.configMap("a", namespace: second),
+                "keep.yaml": Self.configMap("keep", namespace: namespace),
+            ])
+            let first = try await DriftBinary.run(["apply", "-f", apps, "--prune", "--applyset", applySetName])
+            try #require(first.status == 0, "\(first.output)\(first.errorOutput)")
+            try TestCluster.create(
+                ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "foreign"], "data": ["k": "v"]],
+                in: "/api/v1/namespaces/\(second)/configmaps", client: client)
+            for name in ["namespace", "a"] { try FileManager.default.removeItem(atPath: apps + "/\(name).yaml") }
+
+            let preview = try await DriftBinary.run(["diff", "-f", apps, "--prune", "--applyset", applySetName, "-o", "json"])
+            let report = try DiffEndToEndTests.report(preview)
+            #expect(report["prune"] == [["group": "", "kind": "ConfigMap", "namespace": .string(second), "name": "a"]])
+            let kept = try #require(report["pruneKept"]?.arrayValue?.first)
+            #expect(kept["kind"] == "Namespace" && kept["name"] == .string(second))
+            #expect(kept["reason"]?.stringValue?.contains("1 object kubectl-drift did not apply (configmap/foreign)") == true, "\(kept)")
+
+            let pruned = try await DriftBinary.run(["apply", "-f", apps, "--prune", "--applyset", applySetName])
+            #expect(pruned.status == 0, "\(pruned.output)\(pruned.errorOutput)")
+            #expect(pruned.output.contains("kept: namespace/\(second) is no longer in Git but is not pruned"), "\(pruned.output)")
+            let namespaceObject = try client.get("/api/v1/namespaces/\(second)")
+            #expect(namespaceObject[["metadata", "deletionTimestamp"]] == nil, "a Namespace holding foreign objects is kept")
+            #expect(try client.getIfPresent("/api/v1/namespaces/\(second)/configmaps/foreign") != nil)
+
+            // Once only our objects are left, the Namespace goes, and the preview says what with.
+            _ = try client.json(HTTPRequest(method: .delete, path: "/api/v1/namespaces/\(second)/configmaps/foreign"))
+            try TestCluster.create(
+                ApplySet(name: applySetName, namespace: "default").labelled([
+                    "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "ours"], "data": ["k": "v"],
+                ]), in: "/api/v1/namespaces/\(second)/configmaps", client: client)
+            let text = try await DriftBinary.run(["diff", "-f", apps, "--prune", "--applyset", applySetName])
+            #expect(text.output.contains(
+                "prune: namespace/\(second) is no longer in Git; kubectl drift apply --prune deletes it and the 1 object in it (configmap/ours)"),
+                "\(text.output)")
+            let again = try await DriftBinary.run(["apply", "-f", apps, "--prune", "--applyset", applySetName])
+            #expect(again.status == 0, "\(again.output)\(again.errorOutput)")
+            #expect(again.output.contains("pruned: namespace/\(second)"), "\(again.output)")
+            let gone = try client.getIfPresent("/api/v1/namespaces/\(second)")
+            #expect(gone == nil || gone?[["metadata", "deletionTimestamp"]] != nil)
+        }
+    }
 }

@@ -80,6 +80,11 @@ public struct DriftReport: Sendable {
     public var groups: [ReportGroup] = []
     /// With `--prune`: live objects of our ApplySet that Git no longer has; `apply --prune` deletes them.
     public var prunable: [ObjectIdentity] = []
+    /// With `--prune`: what deleting a prunable Namespace deletes with it (all ours).
+    public var pruneContents: [ObjectIdentity: [ObjectIdentity]] = [:]
+    /// With `--prune`: objects Git no longer has that pruning keeps, and why (a Namespace that
+    /// holds what is not ours).
+    public var pruneHeld: [PruneHold] = []
 
     public init(objects: [ObjectDrift], server: String) {
         self.objects = objects.sorted { ($0.source.file, $0.source.line, $0.identity) < ($1.source.file, $1.source.line, $1.identity) }

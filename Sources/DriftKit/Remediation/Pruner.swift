@@ -47,11 +47,64 @@ public struct PruneCandidate: Sendable, Hashable {
     public var path: String
     /// The live object's uid, sent as a precondition so that a recreated object is not deleted.
     public var uid: String?
+    /// For a Namespace: the objects (all ours) that deleting it deletes too.
+    public var contents: [ObjectIdentity]
 
-    public init(identity: ObjectIdentity, path: String, uid: String?) {
+    public init(identity: ObjectIdentity, path: String, uid: String?, contents: [ObjectIdentity] = []) {
         self.identity = identity
         self.path = path
         self.uid = uid
+        self.contents = contents
+    }
+}
+
+extension PruneCandidate {
+    /// What deleting each Namespace among `candidates` deletes with it, by Namespace.
+    public static func contents(of candidates: [PruneCandidate]) -> [ObjectIdentity: [ObjectIdentity]] {
+        Dictionary(uniqueKeysWithValues: candidates.filter { !$0.contents.isEmpty }.map { ($0.identity, $0.contents) })
+    }
+}
+
+/// An object Git no longer has that pruning keeps all the same, and why.
+public struct PruneHold: Sendable, Hashable {
+    public var identity: ObjectIdentity
+    public var reason: String
+
+    public init(identity: ObjectIdentity, reason: String) {
+        self.identity = identity
+        self.reason = reason
+    }
+
+    /// Keeps the Namespaces among `candidates` that hold anything not ours or still in Git,
+    /// and lists what deleting each of the others takes with it.
+    ///
+    /// - Parameter isOwned: whether a live object is one of pruning's members.
+    public static func holdingNamespaces(
+        _ candidates: [PruneCandidate], desired: Set<ObjectIdentity>, client: APIClient, concurrency: Int,
+        isOwned: @Sendable @escaping (JSONValue) -> Bool
+    ) -> (candidates: [PruneCandidate], held: [PruneHold]) {
+        var kept: [PruneCandidate] = []
+        var held: [PruneHold] = []
+        for var candidate in candidates {
+            guard candidate.identity.group.isEmpty, candidate.identity.kind == "Namespace" else {
+                kept.append(candidate)
+                continue
+            }
+            let namespace = candidate.identity.name
+            let inGit = desired.filter { $0.namespace == namespace }.count
+            if inGit > 0 {
+                held.append(PruneHold(identity: candidate.identity, reason: "Git still has \(inGit) object\(inGit == 1 ? "" : "s") in it"))
+                continue
+            }
+            let contents = NamespaceContents.read(namespace: namespace, client: client, concurrency: concurrency, isOwned: isOwned)
+            if let reason = contents.reasonToKeep {
+                held.append(PruneHold(identity: candidate.identity, reason: reason))
+            } else {
+                candidate.contents = contents.owned
+                kept.append(candidate)
+            }
+        }
+        return (kept, held)
     }
 }
 
@@ -61,6 +114,8 @@ public struct PrunePlan: Sendable {
     public var applySet: ApplySet
     public var candidates: [PruneCandidate]
     public var protected: [ObjectIdentity]
+    /// Namespaces kept because deleting them would delete what is not ours.
+    public var held: [PruneHold]
     /// Each listing that failed: its members are unknown, so none of them is deleted.
     public var problems: [PruneProblem]
     /// The group-kinds and namespaces that were listed (what the parent recorded plus Git's).
@@ -200,9 +255,12 @@ public struct Pruner: Sendable {
         // Each object once, in a stable order.
         var seen = Set<ObjectIdentity>()
         candidates = candidates.filter { seen.insert($0.identity).inserted }.sorted { $0.identity < $1.identity }
+        let applySet = applySet
+        let checked = PruneHold.holdingNamespaces(
+            candidates, desired: desired, client: client, concurrency: concurrency, isOwned: { applySet.isMember($0) })
         return PrunePlan(
-            applySet: applySet, candidates: candidates, protected: Array(Set(protected)).sorted(),
-            problems: problems, groupKinds: groupKinds, namespaces: namespaces)
+            applySet: applySet, candidates: checked.candidates, protected: Array(Set(protected)).sorted(),
+            held: checked.held, problems: problems, groupKinds: groupKinds, namespaces: namespaces)
     }
 
     /// Deletes every candidate of `plan` (background propagation, uid precondition); a failure on

@@ -53,6 +53,10 @@ public struct RemediationReport: Sendable {
     public var pruned: [PruneResult] = []
     /// With `--prune --dry-run`: the objects that would be deleted.
     public var wouldPrune: [ObjectIdentity] = []
+    /// With `--prune`: what deleting a Namespace deleted (or would delete) with it.
+    public var pruneContents: [ObjectIdentity: [ObjectIdentity]] = [:]
+    /// With `--prune`: objects Git no longer has that were kept, and why.
+    public var pruneHeld: [PruneHold] = []
     /// Types whose members could not be listed, so none of them was pruned.
     public var pruneProblems: [String] = []
 
@@ -206,8 +210,10 @@ public struct Remediator: Sendable {
             let desired = Set(report.objects.map(\.identity))
             let plan = pruner.plan(desired: desired, parent: parent, concurrency: detector.options.concurrency)
             prune(plan.candidates, problems: plan.problems.map(\.description), into: &remediation)
+            remediation.pruneHeld = plan.held
             if !options.dryRun, remediation.exitCode == 0 {
-                try writeParent(applySet, members: Array(desired), recorded: .empty)
+                // What is kept stays recorded, so a later prune looks at it again.
+                try writeParent(applySet, members: Array(desired) + plan.held.map(\.identity), recorded: .empty)
             }
         }
         return remediation
@@ -216,6 +222,7 @@ public struct Remediator: Sendable {
     /// Deletes prune candidates, or lists them in a dry run; asks first on a terminal.
     private func prune(_ candidates: [PruneCandidate], problems: [String], into report: inout RemediationReport) {
         report.pruneProblems = problems
+        report.pruneContents = PruneCandidate.contents(of: candidates)
         if options.dryRun {
             report.wouldPrune = candidates.map(\.identity)
         } else if !candidates.isEmpty, options.confirmDeletion?(candidates.map(\.identity)) == false {

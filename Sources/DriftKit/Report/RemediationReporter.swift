@@ -21,13 +21,17 @@ public struct RemediationReporter: Sendable {
             guard let health = result.health, !health.isHealthy else { continue }
             output.write("unhealthy: \(result.drift.identity) after it was applied: \(health)\n")
         }
-        for identity in report.wouldPrune { output.write("would-prune: \(identity), no longer in Git\n") }
+        for identity in report.wouldPrune {
+            output.write("would-prune: \(identity), no longer in Git" + TextReporter.cascade(report.pruneContents[identity]) + "\n")
+        }
         for pruned in report.pruned {
             switch pruned.outcome {
-            case .deleted: output.write("pruned: \(pruned.identity), no longer in Git\n")
+            case .deleted:
+                output.write("pruned: \(pruned.identity), no longer in Git" + TextReporter.cascade(report.pruneContents[pruned.identity]) + "\n")
             case let .failed(reason): output.write("prune-failed: \(pruned.identity): \(reason)\n")
             }
         }
+        for hold in report.pruneHeld { output.write("kept: \(hold.identity) is no longer in Git but is not pruned: \(hold.reason)\n") }
         for problem in report.pruneProblems { output.write("prune-incomplete: \(problem)\n") }
         output.write("\n" + summary(report) + "\n")
     }
@@ -62,6 +66,7 @@ public struct RemediationReporter: Sendable {
             })
         }
         if !report.pruneProblems.isEmpty { document["pruneProblems"] = .array(report.pruneProblems.map { .string($0) }) }
+        if !report.pruneHeld.isEmpty { document["pruneKept"] = .array(report.pruneHeld.map(ReportDocument.held)) }
         document["objects"] = .array(report.results.map { result in
             guard case var .object(entry) = ReportDocument.object(result.drift) else { return .null }
             entry["result"] = .string(result.outcome.label)

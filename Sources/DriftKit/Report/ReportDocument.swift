@@ -15,7 +15,16 @@ public enum ReportDocument {
         document["server"] = .string(report.server)
         document["summary"] = .object(summary)
         document["objects"] = .array(report.objects.map(object))
-        if !report.prunable.isEmpty { document["prune"] = .array(report.prunable.map { reference($0) }) }
+        if !report.prunable.isEmpty {
+            document["prune"] = .array(report.prunable.map { identity in
+                guard case var .object(entry) = reference(identity), let contents = report.pruneContents[identity] else {
+                    return reference(identity)
+                }
+                entry["contains"] = .array(contents.map(reference))
+                return .object(entry)
+            })
+        }
+        if !report.pruneHeld.isEmpty { document["pruneKept"] = .array(report.pruneHeld.map(held)) }
         if !report.groups.isEmpty {
             document["groups"] = .array(report.groups.map { group in
                 let members = report.objects.filter { group.sources.contains($0.source.file) }
@@ -63,6 +72,13 @@ public enum ReportDocument {
         entry["kind"] = .string(identity.kind)
         if let namespace = identity.namespace { entry["namespace"] = .string(namespace) }
         entry["name"] = .string(identity.name)
+        return .object(entry)
+    }
+
+    /// An object pruning keeps: its reference and `reason`.
+    static func held(_ hold: PruneHold) -> JSONValue {
+        guard case var .object(entry) = reference(hold.identity) else { return .null }
+        entry["reason"] = .string(hold.reason)
         return .object(entry)
     }
 

@@ -33,7 +33,11 @@ public struct TextReporter: Sendable {
                 + "cannot change in place; kubectl drift apply --force-recreate deletes and recreates it: \(reason)\n")
         }
         for identity in report.prunable {
-            output.write(paint("prune", .red) + ": \(identity) is no longer in Git; kubectl drift apply --prune deletes it\n")
+            output.write(paint("prune", .red) + ": \(identity) is no longer in Git; kubectl drift apply --prune deletes it"
+                + Self.cascade(report.pruneContents[identity]) + "\n")
+        }
+        for hold in report.pruneHeld {
+            output.write(paint("kept", .yellow) + ": \(hold.identity) is no longer in Git but is not pruned: \(hold.reason)\n")
         }
         // An object to recreate has no dry-run result to show; its line above says why.
         for drift in report.objects where (drift.status == .drifted && !drift.needsRecreate) || drift.status == .missing {
@@ -91,6 +95,13 @@ public struct TextReporter: Sendable {
             default: output.write(line + "\n")
             }
         }
+    }
+
+    /// ` and the 2 objects in it (configmap/a, secret/b)` for what a Namespace's deletion takes along.
+    static func cascade(_ contents: [ObjectIdentity]?) -> String {
+        guard let contents, !contents.isEmpty else { return "" }
+        let shown = contents.prefix(5).map(\.kubectlName).joined(separator: ", ") + (contents.count > 5 ? ", ..." : "")
+        return " and the \(contents.count) object\(contents.count == 1 ? "" : "s") in it (\(shown))"
     }
 
     /// `/spec/replicas  5 → 3  (kubectl scale, 12m ago)`.

@@ -1,0 +1,39 @@
+extension Discovery {
+    /// Every namespaced resource the server can list, at each group's preferred version (core
+    /// `v1` included), as `kubectl api-resources --namespaced --verbs=list` finds them; the
+    /// group versions whose resource lists could not be read are returned apart.
+    public static func namespacedListableResources(
+        client: APIClient, concurrency: Int
+    ) throws(APIError) -> (resources: [APIResource], unreadable: [String]) {
+        var groupVersions = ["v1"]
+        for group in try client.get("/apis")["groups"]?.arrayValue ?? [] {
+            if let preferred = group[["preferredVersion", "groupVersion"]]?.stringValue
+                ?? group["versions"]?.arrayValue?.first?["groupVersion"]?.stringValue
+            {
+                groupVersions.append(preferred)
+            }
+        }
+        let lists = BoundedConcurrency.map(groupVersions, limit: max(1, concurrency)) { groupVersion in
+            (groupVersion, try? client.get(ResourcePath.groupVersionRoot(groupVersion)))
+        }
+        var resources: [APIResource] = []
+        var unreadable: [String] = []
+        for (groupVersion, list) in lists {
+            guard let list else {
+                unreadable.append(groupVersion)
+                continue
+            }
+            let parts = groupVersion.split(separator: "/").map(String.init)
+            for entry in list["resources"]?.arrayValue ?? [] {
+                guard let name = entry["name"]?.stringValue, !name.contains("/"), let kind = entry["kind"]?.stringValue,
+                    entry["namespaced"]?.boolValue == true,
+                    entry["verbs"]?.arrayValue?.contains("list") == true
+                else { continue }
+                resources.append(APIResource(
+                    group: parts.count == 2 ? parts[0] : "", version: parts[parts.count - 1], name: name, kind: kind,
+                    namespaced: true))
+            }
+        }
+        return (resources, unreadable)
+    }
+}
