@@ -88,7 +88,9 @@ struct DiffCommand {
         let desiredIdentities = Set(report.objects.map(\.identity))
         var pruneProblems: [String] = []
         if let applySet = run.prunedSet {
-            let pruner = Pruner(client: run.client, discovery: Discovery(client: run.client), applySet: applySet)
+            let pruner = Pruner(
+                client: run.client, discovery: Discovery(client: run.client), applySet: applySet,
+                fieldManager: run.detector.options.fieldManager)
             let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
             (report.pruneContents, report.pruneHeld) = (PruneCandidate.contents(of: plan.candidates), plan.held)

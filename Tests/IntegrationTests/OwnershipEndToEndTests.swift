@@ -75,6 +75,23 @@ struct OwnershipEndToEndTests {
         }
     }
 
+    @Test("members of an ApplySet whose parent was deleted by hand are reported, never pruned")
+    func parentDeleted() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let apps = try DiffEndToEndTests.folder([
+                "a.yaml": Self.configMap("a", namespace: namespace), "b.yaml": Self.configMap("b", namespace: namespace),
+            ])
+            #expect(try await DriftBinary.run(["apply", "-f", apps, "-n", namespace, "--prune"]).status == 0)
+            _ = try await TestCluster.kubectl(["-n", namespace, "delete", "secret", ApplySet.defaultParentName])
+            try FileManager.default.removeItem(atPath: apps + "/b.yaml")
+            let pruned = try await DriftBinary.run(["apply", "-f", apps, "-n", namespace, "--prune"])
+            #expect(pruned.status == 0, "\(pruned.output)\(pruned.errorOutput)")
+            #expect(pruned.output.contains("kept: configmap/b (namespace \(namespace)) is no longer in Git but is not pruned: it claims membership"),
+                "\(pruned.output)")
+            #expect(try await Self.names(namespace) == ["a", "b"])
+        }
+    }
+
     @Test("drift.yaml prune: true and applySet make every run prune with that ApplySet")
     func pruneFromConfig() async throws {
         try await TestCluster.withNamespace { namespace in
@@ -151,10 +168,12 @@ struct OwnershipEndToEndTests {
 
             // Once only our objects are left, the Namespace goes, and the preview says what with.
             _ = try client.json(HTTPRequest(method: .delete, path: "/api/v1/namespaces/\(second)/configmaps/foreign"))
-            try TestCluster.create(
+            // Applied the way the tool applies (its field manager, its label), after the parent.
+            _ = try client.apply(
                 ApplySet(name: applySetName, namespace: "default").labelled([
-                    "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "ours"], "data": ["k": "v"],
-                ]), in: "/api/v1/namespaces/\(second)/configmaps", client: client)
+                    "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "ours", "namespace": .string(second)],
+                    "data": ["k": "v"],
+                ]), at: "/api/v1/namespaces/\(second)/configmaps/ours", fieldManager: "kubectl-drift", force: true, dryRun: false)
             let text = try await DriftBinary.run(["diff", "-f", apps, "--prune", "--applyset", applySetName])
             #expect(text.output.contains(
                 "prune: namespace/\(second) is no longer in Git; kubectl drift apply --prune deletes it and the 1 object in it (configmap/ours)"),

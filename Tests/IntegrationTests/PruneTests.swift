@@ -21,14 +21,15 @@ struct PruneTests {
                     let name = object[["metadata", "name"]]!.stringValue!
                     _ = try admin.apply(object, at: collection + "/" + name, fieldManager: "kubectl-drift", force: true, dryRun: false)
                 }
-                for name in ["keep", "old-one", "old-two"] { try apply(set.labelled(Self.configMap(name))) }
-                try apply(set.labelled(Self.configMap("pinned", annotations: ["drift.kubectl-drift.dev/prune": "disabled"])))
-                try apply(Self.configMap("unlabelled"))
+                // The parent first, then its members, as apply writes them.
                 _ = try admin.apply(
                     set.parentObject(members: ["keep", "old-one", "old-two", "pinned"].map {
                         ObjectIdentity(group: "", kind: "ConfigMap", namespace: namespace, name: $0)
                     }),
                     at: set.parentPath, fieldManager: "kubectl-drift", force: true, dryRun: false)
+                for name in ["keep", "old-one", "old-two"] { try apply(set.labelled(Self.configMap(name))) }
+                try apply(set.labelled(Self.configMap("pinned", annotations: ["drift.kubectl-drift.dev/prune": "disabled"])))
+                try apply(Self.configMap("unlabelled"))
 
                 let pruner = Pruner(client: admin, discovery: Discovery(client: admin), applySet: set)
                 let parent = try pruner.readParent()

@@ -235,6 +235,18 @@ public struct ApplySetParentState: Sendable, Hashable {
     }
 
     public static let empty = ApplySetParentState(id: nil, tooling: nil, groupKinds: [], additionalNamespaces: [])
+    /// No parent in the cluster: its members' labels claim membership of an ApplySet that does
+    /// not exist (its parent deleted by hand), so none of them is pruned.
+    public static let absent: ApplySetParentState = {
+        var state = ApplySetParentState.empty
+        state.exists = false
+        return state
+    }()
+
+    /// Whether the parent exists in the cluster.
+    public var exists = true
+    /// When the live parent was created (RFC 3339); nil when not known.
+    public var created: String?
 
     /// Reads the labels and annotations of a live parent.
     public init(parent: JSONValue) {
@@ -249,6 +261,7 @@ public struct ApplySetParentState: Sendable, Hashable {
             additionalNamespaces: Set(list(ApplySet.additionalNamespacesAnnotation)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
             repository: annotations?[ApplySet.repositoryAnnotation]?.stringValue)
+        created = parent[["metadata", "creationTimestamp"]]?.stringValue
     }
 
     /// Whether the tooling annotation names this tool (any version), or is absent.

@@ -156,14 +156,35 @@ public struct Pruner: Sendable {
     public let client: APIClient
     public let discovery: Discovery
     public let applySet: ApplySet
+    /// The field manager this tool applies with: a member's label must be its own.
+    public let fieldManager: String
 
-    public init(client: APIClient, discovery: Discovery, applySet: ApplySet) {
+    public init(client: APIClient, discovery: Discovery, applySet: ApplySet, fieldManager: String = "kubectl-drift") {
         self.client = client
         self.discovery = discovery
         self.applySet = applySet
+        self.fieldManager = fieldManager
     }
 
-    /// The live parent's record, or `.empty` when there is no parent yet. Throws when the parent
+    /// Why a labelled object is not proven to be a member this tool applied, or nil when it is:
+    /// the part-of label must be owned by our own apply, and written no earlier than the live
+    /// parent was created (labels that outlived a parent deleted by hand prove nothing).
+    func unproven(_ object: JSONValue, parent: ApplySetParentState) -> String? {
+        let ours = object[["metadata", "managedFields"]]?.arrayValue?.first { entry in
+            entry["manager"]?.stringValue == fieldManager && entry["operation"] == "Apply"
+                && entry[["fieldsV1", "f:metadata", "f:labels", "f:" + ApplySet.partOfLabel]] != nil
+        }
+        guard let ours else {
+            return "it carries the ApplySet's label, but not from an apply by \(fieldManager) (labelled by hand?)"
+        }
+        if let created = parent.created, let time = ours["time"]?.stringValue, time < created {
+            return "it was last applied before the ApplySet \(applySet.parentDescription) was created "
+                + "(the parent was deleted and made again?)"
+        }
+        return nil
+    }
+
+    /// The live parent's record, or `.absent` when there is no parent yet. Throws when the parent
     /// belongs to another ApplySet id or another tool.
     public func readParent(allowForeignTooling: Bool = false) throws(PruneError) -> ApplySetParentState {
         let live: JSONValue?
@@ -172,7 +193,7 @@ public struct Pruner: Sendable {
         } catch {
             throw .api(error)
         }
-        guard let live else { return .empty }
+        guard let live else { return .absent }
         let state = ApplySetParentState(parent: live)
         if let found = state.id, found != applySet.id {
             throw .parentIDMismatch(parent: applySet.parentDescription, expected: applySet.id, found: found)
@@ -228,6 +249,7 @@ public struct Pruner: Sendable {
         }
 
         var candidates: [PruneCandidate] = [], protected: [ObjectIdentity] = [], problems: [PruneProblem] = []
+        var unproven: [PruneHold] = []
         for (listing, result) in zip(listings, results) {
             switch result {
             case let .failure(problem): problems.append(problem)
@@ -245,6 +267,10 @@ public struct Pruner: Sendable {
                         protected.append(identity)
                         continue
                     }
+                    if parent.exists, let reason = self.unproven(item, parent: parent) {
+                        unproven.append(PruneHold(identity: identity, reason: reason))
+                        continue
+                    }
                     candidates.append(PruneCandidate(
                         identity: identity,
                         path: ResourcePath.object(resource, namespace: namespace, name: name),
@@ -255,12 +281,24 @@ public struct Pruner: Sendable {
         // Each object once, in a stable order.
         var seen = Set<ObjectIdentity>()
         candidates = candidates.filter { seen.insert($0.identity).inserted }.sorted { $0.identity < $1.identity }
-        let applySet = applySet
+        let pruner = self
+        guard parent.exists else {
+            // Labels that claim membership of a set whose parent is gone prove nothing.
+            let reason = "it claims membership of the ApplySet \(applySet.parentDescription), which does not exist "
+                + "(deleted by hand?); objects of an ApplySet without its parent are never pruned"
+            return PrunePlan(
+                applySet: applySet, candidates: [], protected: Array(Set(protected)).sorted(),
+                held: candidates.map { PruneHold(identity: $0.identity, reason: reason) }, problems: problems,
+                groupKinds: groupKinds, namespaces: namespaces)
+        }
+        // What a Namespace holds is ours only when it is a proven member too.
         let checked = PruneHold.holdingNamespaces(
-            candidates, desired: desired, client: client, concurrency: concurrency, isOwned: { applySet.isMember($0) })
+            candidates, desired: desired, client: client, concurrency: concurrency,
+            isOwned: { pruner.applySet.isMember($0) && pruner.unproven($0, parent: parent) == nil })
         return PrunePlan(
             applySet: applySet, candidates: checked.candidates, protected: Array(Set(protected)).sorted(),
-            held: checked.held, problems: problems, groupKinds: groupKinds, namespaces: namespaces)
+            held: unproven.sorted { $0.identity < $1.identity } + checked.held, problems: problems,
+            groupKinds: groupKinds, namespaces: namespaces)
     }
 
     /// Deletes every candidate of `plan` (background propagation, uid precondition); a failure on

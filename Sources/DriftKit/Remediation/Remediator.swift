@@ -134,8 +134,10 @@ public struct Remediator: Sendable {
         // Every apply records what it writes in the ApplySet, so that any later --prune can
         // delete it; only --prune deletes.
         let applySet = detector.options.membership?.applySet
-        let pruner = applySet.map { Pruner(client: client, discovery: Discovery(client: client), applySet: $0) }
-        let parent = try pruner?.readParent() ?? .empty
+        let pruner = applySet.map {
+            Pruner(client: client, discovery: Discovery(client: client), applySet: $0, fieldManager: detector.options.fieldManager)
+        }
+        let parent = try pruner?.readParent() ?? .absent
         let writes = report.objects.contains { $0.status == .drifted || $0.status == .missing }
         if let applySet, !options.dryRun, !options.suspendAll, writes || options.prune {
             // Recorded before the members are written, so an interrupted run leaves nothing untracked.

@@ -45,10 +45,21 @@ struct PrunerTests {
 
     let set = ApplySet(namespace: "shop")
 
-    func object(_ kind: String, _ name: String, namespace: String?, member: Bool = true, annotations: JSONValue = [:]) -> JSONValue {
+    /// A listed object; a member carries the part-of label, written by `labelledBy` (our own
+    /// apply unless said otherwise) at `labelledAt`.
+    func object(
+        _ kind: String, _ name: String, namespace: String?, member: Bool = true, annotations: JSONValue = [:],
+        labelledBy manager: String = "kubectl-drift", labelledAt time: String = "2026-12-01T10:00:00Z"
+    ) -> JSONValue {
         var metadata = JSONObject([("name", JSONValue.string(name)), ("uid", .string("uid-\(name)")), ("annotations", annotations)])
         if let namespace { metadata["namespace"] = .string(namespace) }
-        if member { metadata["labels"] = [ApplySet.partOfLabel: .string(set.id)] }
+        if member {
+            metadata["labels"] = [ApplySet.partOfLabel: .string(set.id)]
+            metadata["managedFields"] = [[
+                "manager": .string(manager), "operation": manager == "kubectl-drift" ? "Apply" : "Update", "time": .string(time),
+                "fieldsType": "FieldsV1", "fieldsV1": ["f:metadata": ["f:labels": ["f:applyset.kubernetes.io/part-of": [:]]]],
+            ]]
+        }
         return ["kind": .string(kind), "metadata": .object(metadata)]
     }
 
@@ -81,13 +92,15 @@ struct PrunerTests {
 
         #expect(plan.problems.isEmpty)
         #expect(plan.candidates.map(\.identity.description) == [
-            "namespace/scratch",
             "configmap/old (namespace billing)",
             "configmap/denied-one (namespace shop)",
             "configmap/old (namespace shop)",
             "deployment.apps/legacy (namespace shop)",
         ])
         #expect(plan.protected.map(\.name) == ["pinned"])
+        // This server cannot say what the Namespace holds, so deleting it is not safe.
+        #expect(plan.held.map(\.identity.description) == ["namespace/scratch"])
+        #expect(plan.held.first?.reason.contains("could not all be read") == true)
 
         // Every listing asked for our label only.
         let lists = server.requests.withLock { $0 }.filter { $0.path.contains("labelSelector") }
@@ -95,14 +108,13 @@ struct PrunerTests {
         #expect(lists.allSatisfy { $0.path.contains("labelSelector=applyset.kubernetes.io%2Fpart-of%3D\(set.id)") })
 
         let results = pruner.execute(plan, concurrency: 1)
-        #expect(results.filter { $0.outcome == .deleted }.count == 4)
+        #expect(results.filter { $0.outcome == .deleted }.count == 3)
         let failed = results.first { $0.identity.name == "denied-one" }
         guard case let .failed(reason)? = failed?.outcome else { Issue.record("denied-one did not fail"); return }
         #expect(reason.contains("forbidden by test"))
 
         let deletes = server.requests.withLock { $0 }.filter { $0.method == .delete }
         #expect(Set(deletes.map(\.path)) == [
-            "/api/v1/namespaces/scratch",
             "/api/v1/namespaces/billing/configmaps/old",
             "/api/v1/namespaces/shop/configmaps/denied-one",
             "/api/v1/namespaces/shop/configmaps/old",
@@ -112,6 +124,32 @@ struct PrunerTests {
         #expect(body["propagationPolicy"]?.stringValue == "Background")
         #expect(body["kind"]?.stringValue == "DeleteOptions")
         #expect(body[["preconditions", "uid"]]?.stringValue == "uid-legacy")
+    }
+
+    @Test("a label by hand, one older than the parent, or a parent that is gone proves no membership")
+    func unprovenMembers() throws {
+        let server = ScriptedServer(lists: [
+            "/api/v1/namespaces/shop/configmaps": [
+                object("ConfigMap", "applied", namespace: "shop", labelledAt: "2026-12-01T12:00:00Z"),
+                object("ConfigMap", "by-hand", namespace: "shop", labelledBy: "kubectl-label", labelledAt: "2026-12-01T12:00:00Z"),
+                object("ConfigMap", "orphan", namespace: "shop", labelledAt: "2026-11-01T12:00:00Z"),
+            ],
+        ])
+        let client = APIClient(transport: server)
+        let pruner = Pruner(client: client, discovery: Discovery(client: client), applySet: set)
+        var parent = ApplySetParentState(
+            id: set.id, tooling: ApplySet.tooling, groupKinds: [ApplySetGroupKind(group: "", kind: "ConfigMap")],
+            additionalNamespaces: [])
+        parent.created = "2026-12-01T11:00:00Z"
+        let plan = pruner.plan(desired: [], parent: parent)
+        #expect(plan.candidates.map(\.identity.name) == ["applied"])
+        #expect(plan.held.map(\.identity.name) == ["by-hand", "orphan"])
+        #expect(plan.held[0].reason.contains("labelled by hand"))
+        #expect(plan.held[1].reason.contains("before the ApplySet"))
+
+        let gone = pruner.plan(desired: [ObjectIdentity(group: "", kind: "ConfigMap", namespace: "shop", name: "other")], parent: .absent)
+        #expect(gone.candidates.isEmpty)
+        #expect(gone.held.map(\.identity.name).sorted() == ["applied", "by-hand", "orphan"])
     }
 
     @Test("a type that cannot be listed is a problem, and its members are not deleted")
