@@ -114,6 +114,7 @@ struct OwnershipEndToEndTests {
     func otherRepository() async throws {
         try await TestCluster.withNamespace { namespace in
             let root = try RepositorySourcesEndToEndTests.repository(["apps/a.yaml": Self.configMap("a", namespace: namespace)])
+            try GitSourceEndToEndTests.git(root, "remote", "add", "origin", "https://github.com/example/shop.git")
             let applySet = ApplySet(namespace: namespace)
             var parent = applySet.parentObject(groupKinds: [ApplySetGroupKind(group: "", kind: "ConfigMap")], namespaces: [])
             parent = JSONPointer(tokens: ["metadata", "annotations", ApplySet.repositoryAnnotation])
@@ -123,6 +124,7 @@ struct OwnershipEndToEndTests {
             let pruning = try await DriftBinary.run(["apply", "-f", "apps", "-n", namespace, "--prune"], in: root)
             #expect(pruning.status == 2)
             #expect(pruning.errorOutput.contains("records objects applied from github.com/example/other"), "\(pruning.errorOutput)")
+            #expect(pruning.errorOutput.contains("not from this repository (github.com/example/shop)"), "\(pruning.errorOutput)")
             #expect(try await Self.names(namespace).isEmpty, "nothing is applied when the run is refused")
 
             let plain = try await DriftBinary.run(["apply", "-f", "apps", "-n", namespace], in: root)

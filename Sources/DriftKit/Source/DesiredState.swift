@@ -12,8 +12,9 @@ public struct DesiredState {
     /// Things a person should know that did not stop the run (skipped files).
     public var warnings: [String]
     /// Which repository the desired state comes from, to tell apart the ApplySets of different
-    /// repositories: its first remote URL (normalised, so clones over SSH and HTTPS agree), else
-    /// its folder; nil outside a repository (standard input).
+    /// repositories: its first remote URL, normalised so that clones over SSH and HTTPS agree;
+    /// nil for a repository without remotes (whose folder is no identity another clone shares)
+    /// and outside a repository.
     public var repository: String?
 }
 
@@ -45,9 +46,7 @@ public struct DesiredStateRequest {
     public func load() throws -> DesiredState {
         let (tree, paths, repository) = try openTree()
         var state = try load(tree: tree, paths: paths, repository: repository)
-        state.repository = repository.map { repository in
-            repository.remoteURLs().first.map(FluxSources.normalizedURL) ?? repository.workingDirectory ?? repository.gitDirectory
-        }
+        state.repository = repository?.remoteURLs().first.map(FluxSources.normalizedURL)
         return state
     }
 
