@@ -36,7 +36,7 @@ struct DemoCommand {
         output.write("(exit status \(before.exitCode))\n\n")
 
         output.write("# Someone changes the cluster by hand:\n$ kubectl scale deployment my-app --replicas=5\n")
-        _ = try client.mergePatch(["spec": ["replicas": 5]], at: objectPath + "/scale", fieldManager: "kubectl-scale")
+        _ = try client.mergePatch(["spec": ["replicas": 5]], at: objectPath + "/scale", fieldManager: "kubectl")
         output.write("deployment.apps/my-app scaled\n\n")
 
         output.write("$ kubectl drift diff -f apps/\n")
