@@ -144,11 +144,7 @@ public struct TextReporter: Sendable {
         return flat.count > 48 ? String(flat.prefix(45)) + "..." : flat
     }
 
-    enum Color: String {
-        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1"
-    }
-
-    private func statusColor(_ status: DriftStatus) -> Color {
+    private func statusColor(_ status: DriftStatus) -> TerminalStyle.Color {
         switch status {
         case .inSync: return .green
         case .drifted: return .yellow
@@ -157,8 +153,8 @@ public struct TextReporter: Sendable {
         }
     }
 
-    private func paint(_ text: String, _ style: Color) -> String {
-        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    private func paint(_ text: String, _ style: TerminalStyle.Color) -> String {
+        TerminalStyle(enabled: color).paint(text, style)
     }
 }
 
