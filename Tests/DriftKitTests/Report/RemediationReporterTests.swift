@@ -158,6 +158,7 @@ struct RemediationReporterTests {
             RemediationReporter.document(Self.report(pruned: [Self.refused], wouldPrune: [Self.identity("a")], problems: ["p"])),
             ReportDocument.make(drift),
             ChangeSetReport.document(try ReportTests.changeSet()),
+            NotificationPayload.generic(NotificationContent(report: drift, cluster: "local", context: "admin")),
         ]
         for document in documents {
             for key in keys(document) {
