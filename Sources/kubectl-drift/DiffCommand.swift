@@ -18,6 +18,7 @@ struct DiffCommand {
             let values = try? client.configData(kind: reference.kind, name: reference.name, namespace: reference.namespace)
             return values ?? (reference.optional ? [:] : nil)
         }
+        let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
         guard !desired.manifests.isEmpty else { throw ManifestError.noObjects(paths: invocation.source.filenames) }
         try checkPinnedCluster(desired.config, connection: connection)
@@ -48,7 +49,7 @@ struct DiffCommand {
         let detector = DriftDetector(client: client, connection: connection, options: options)
         let run = Run(
             detector: detector, desired: desired, manifests: desired.manifests,
-            prunedSet: prune ? options.membership?.applySet : nil, fluxInventory: fluxInventory)
+            prunedSet: prune ? options.membership?.applySet : nil, fluxInventory: fluxInventory, notification: notification)
         return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
     }
 
@@ -60,10 +61,23 @@ struct DiffCommand {
         /// With `--prune` outside Flux mode: the ApplySet whose members Git no longer has are pruned.
         var prunedSet: ApplySet?
         var fluxInventory: [FluxUnit]?
+        /// Where and when to send the summary; nil without `--notify` or drift.yaml `notify`.
+        var notification: (url: WebhookURL, policy: NotificationPolicy)?
 
         var config: DriftConfig? { desired.config }
         var client: APIClient { detector.client }
-        var contextName: String? { detector.connection.contextName }
+
+        /// Posts the summary when the policy says so; a failed notification is a warning, never
+        /// a failure of the run.
+        func notify(_ report: DriftReport, remediation: NotificationSummary? = nil) {
+            let connection = detector.connection
+            let content = NotificationContent(
+                report: report, remediation: remediation, cluster: connection.clusterName, context: connection.contextName)
+            guard let (url, policy) = notification, policy.shouldSend(content) else { return }
+            if let problem = NotificationSender().send(content, to: url) {
+                StandardStream.printError("warning: the notification was not delivered: \(problem)")
+            }
+        }
     }
 
     private var color: Bool {
@@ -79,11 +93,22 @@ struct DiffCommand {
         StandardStream.printError("warning: \(mismatch)")
     }
 
+    /// `--notify` (else drift.yaml's `notify`) and when to use it; `--notify-on` without any
+    /// webhook is a mistake worth stopping for, before any request.
+    private func notificationTarget(_ config: DriftConfig?) throws -> (url: WebhookURL, policy: NotificationPolicy)? {
+        let policy = invocation.notifyOn ?? config?.notifyOn ?? .default
+        guard let url = invocation.notifyURL ?? config?.notify else {
+            if invocation.notifyOn != nil {
+                throw UsageError("--notify-on needs a webhook: give --notify URL, or notify in \(DriftConfig.fileName)")
+            }
+            return nil
+        }
+        return (url, policy)
+    }
+
     private func detect(_ run: Run, output: inout StandardStream) throws -> Int32 {
         let progress = ProgressLine(total: run.manifests.count)
-        var onProgress: DriftDetector.Progress?
-        if let progress { onProgress = { done, total in progress.update(done: done, total: total) } }
-        var report = try run.detector.detect(run.manifests, existenceOnly: run.desired.existenceOnly, progress: onProgress)
+        var report = try run.detector.detect(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
         progress?.finish()
         let desiredIdentities = Set(report.objects.map(\.identity))
         var pruneProblems: [String] = []
@@ -102,7 +127,7 @@ struct DiffCommand {
         pruneProblems.forEach { StandardStream.printError("warning: prune preview incomplete: \($0)") }
         report.groups = run.desired.fluxUnits.map(\.reportGroup)
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
-        notify(NotificationContent(report: report, cluster: run.contextName), config: run.config)
+        run.notify(report)
         for drift in report.objects {
             drift.warnings.forEach { StandardStream.printError("warning: \($0)") }
         }
@@ -126,28 +151,18 @@ struct DiffCommand {
         if !invocation.assumeYes, isatty(STDIN_FILENO) == 1 {
             remediation.confirmDeletion = ConfirmationPrompt.confirmDeletion
         }
+        let progress = ProgressLine(total: run.manifests.count)
         var report = try Remediator(detector: run.detector, options: remediation)
-            .remediate(run.manifests, existenceOnly: run.desired.existenceOnly)
+            .remediate(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
+        progress?.finish()
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
-        notify(
-            NotificationContent(report: report.driftReport, remediation: NotificationSummary(report), cluster: run.contextName),
-            config: run.config)
+        run.notify(report.driftReport, remediation: NotificationSummary(report))
         switch invocation.output {
         case .text: RemediationReporter(color: color).write(report, to: &output)
         case .json: output.write(RemediationReporter.document(report).jsonText(indent: 2) + "\n")
         case .yaml: output.write(YAML.text(for: RemediationReporter.document(report)))
         }
         return report.exitCode
-    }
-}
-
-extension DiffCommand {
-    /// Posts the summary to `--notify`; a failed notification is a warning, never a failure of the run.
-    func notify(_ content: NotificationContent, config: DriftConfig?) {
-        guard let url = invocation.notifyURL ?? config?.notify else { return }
-        if let problem = NotificationSender().send(content, to: url) {
-            StandardStream.printError("warning: the notification was not delivered: \(problem)")
-        }
     }
 }
 

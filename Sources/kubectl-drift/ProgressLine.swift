@@ -1,3 +1,4 @@
+import DriftKit
 import Foundation
 import Synchronization
 
@@ -22,6 +23,9 @@ final class ProgressLine: Sendable {
         guard due else { return }
         FileHandle.standardError.write(Data("\rkubectl drift: compared \(done)/\(total) objects".utf8))
     }
+
+    /// `update` as the detector's progress callback.
+    var callback: DriftDetector.Progress { { done, total in self.update(done: done, total: total) } }
 
     func finish() {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))

@@ -253,6 +253,8 @@ struct ApplyEndToEndTests {
             let waited = try await DriftBinary.run(["apply", "-f", apps, "--wait", "--timeout", "2s"])
             #expect(waited.status == 2, "\(waited.output)")
             #expect(waited.output.contains("unhealthy: deployment.apps/my-app"))
+            #expect(waited.output.contains("after it was applied: timed out after 2s: progressing: Waiting for deployment \"my-app\""),
+                "\(waited.output)")
 
             _ = try await TestCluster.kubectl(["-n", namespace, "scale", "deployment", "my-app", "--replicas=5"])
             let gated = try await DriftBinary.run(["apply", "-f", apps, "--skip-unhealthy"])
@@ -281,47 +283,19 @@ struct ApplyEndToEndTests {
             let apps = try DiffEndToEndTests.folder(["deployment.yaml": DemoScenario.deploymentManifest(namespace: namespace)])
             _ = try await TestCluster.kubectl(["apply", "--server-side", "-f", apps])
             _ = try await TestCluster.kubectl(["-n", namespace, "scale", "deployment", "my-app", "--replicas=5"])
-            let received = try DiffEndToEndTests.folder([:]) + "/body.json"
-            let port = try TestCluster.closedPort()
-            let server = Process()
-            server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            server.arguments = ["python3", "-c", """
-                import http.server, sys
-                class Hook(http.server.BaseHTTPRequestHandler):
-                    def do_POST(self):
-                        body = self.rfile.read(int(self.headers["Content-Length"]))
-                        open(sys.argv[1], "wb").write(body)
-                        self.send_response(204)
-                        self.end_headers()
-                    def log_message(self, *args):
-                        pass
-                server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[2])), Hook)
-                server.timeout = 60
-                open(sys.argv[1] + ".ready", "w").close()
-                server.handle_request()
-                """, received, String(port)]
-            // Its own output, never the test process's: a helper holding the test's stdout open
-            // would keep `swift test` waiting after the tests end.
-            server.standardInput = FileHandle.nullDevice
-            server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
-            try server.run()
-            // SIGKILL: a child may inherit an ignored SIGTERM from the test harness.
-            defer { kill(server.processIdentifier, SIGKILL) }
-            // The server says when it listens; a busy machine may take seconds to start Python.
-            let deadline = Date().addingTimeInterval(30)
-            while !FileManager.default.fileExists(atPath: received + ".ready"), Date() < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let webhook = try await WebhookServer.start()
+            defer { webhook.stop() }
 
-            let result = try await DriftBinary.run(["apply", "-f", apps, "--notify", "http://127.0.0.1:\(port)/hooks/drift"])
+            let result = try await DriftBinary.run(["apply", "-f", apps, "--notify", webhook.url + "/hooks/drift"])
             #expect(result.status == 0, "\(result.output)\(result.errorOutput)")
-            let body = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: received)))
+            let body = try #require(try webhook.bodies().first)
             #expect(body["kind"] == "DriftNotification")
             #expect(body["mode"] == "apply")
             #expect(body["applied"]?.arrayValue?.count == 1)
 
-            let unreachable = try await DriftBinary.run(["diff", "-f", apps, "--notify", "http://127.0.0.1:\(try TestCluster.closedPort())/x"])
+            // In sync now, so only --notify-on always sends anything.
+            let unreachable = try await DriftBinary.run(
+                ["diff", "-f", apps, "--notify", "http://127.0.0.1:\(try TestCluster.closedPort())/x", "--notify-on", "always"])
             #expect(unreachable.status == 0)
             #expect(unreachable.errorOutput.contains("warning: the notification was not delivered"))
         }

@@ -78,14 +78,14 @@ struct HealthTests {
             let result = try await TestCluster.offThePool { waiter.wait(for: [web], concurrency: 2) }
             let elapsed = Date().timeIntervalSince(started)
 
-            #expect(result == [web.0: .progressing("Waiting for deployment \"stuck\" spec update to be observed...")])
+            #expect(result == [web.0: .timedOut(after: 1.5, last: .progressing("Waiting for deployment \"stuck\" spec update to be observed..."))])
             #expect(result[web.0]?.isHealthy == false)
             #expect(elapsed >= 1.5)
             #expect(elapsed < 15)
         }
     }
 
-    @Test("a Deployment past its progress deadline has failed; a missing one is unknown")
+    @Test("a Deployment past its progress deadline has failed; a missing one times out as unknown")
     func failsEarly() async throws {
         let admin = try await TestCluster.client()
         try await TestCluster.withNamespace { namespace in
@@ -105,7 +105,7 @@ struct HealthTests {
             }
             #expect(result[web.0]
                 == .failed("deployment \"late\" exceeded its progress deadline: ReplicaSet \"late-5f8d\" has timed out progressing."))
-            guard case let .unknown(message) = result[gone.0] else {
+            guard case let .timedOut(after: 1, last: .unknown(message)) = result[gone.0] else {
                 Issue.record("expected unknown for a missing object, got \(String(describing: result[gone.0]))")
                 return
             }

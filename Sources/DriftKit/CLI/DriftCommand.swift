@@ -126,7 +126,9 @@ public struct DiffInvocation: Equatable, Sendable {
     /// With `remediate`: do not ask before deleting anything.
     public var assumeYes: Bool
     /// `--notify URL`: a webhook that receives a summary of the drift (and of the remediation).
-    public var notifyURL: String?
+    public var notifyURL: WebhookURL?
+    /// `--notify-on`: when to notify; nil: from drift.yaml, else `NotificationPolicy.default`.
+    public var notifyOn: NotificationPolicy?
     /// With `remediate`: seconds to wait for applied workloads to be healthy (`--wait`, `--timeout`).
     public var waitTimeout: Double?
     /// With `remediate`: leave unhealthy workloads alone.
@@ -157,6 +159,7 @@ public struct DiffInvocation: Equatable, Sendable {
         OptionSpec("--force-recreate", takesValue: false),
         OptionSpec("--yes", "-y", takesValue: false),
         OptionSpec("--notify", takesValue: true),
+        OptionSpec("--notify-on", takesValue: true),
         OptionSpec("--wait", takesValue: false),
         OptionSpec("--timeout", takesValue: true),
         OptionSpec("--skip-unhealthy", takesValue: false),
@@ -210,9 +213,24 @@ public struct DiffInvocation: Equatable, Sendable {
         dryRun = try parsed.flag("--dry-run")
         forceRecreate = try parsed.flag("--force-recreate")
         assumeYes = try parsed.flag("--yes")
-        notifyURL = parsed.last("--notify")
+        if let text = parsed.last("--notify") {
+            do {
+                notifyURL = try WebhookURL(text)
+            } catch {
+                // The URL itself is not repeated: a webhook's path is its secret.
+                throw UsageError("invalid value for --notify: \(error)")
+            }
+        }
+        if parsed.last("--notify-on") != nil {
+            notifyOn = try choice(parsed.last("--notify-on"), default: NotificationPolicy.default, flag: "--notify-on")
+        }
+        let wait = try parsed.flag("--wait")
         let timeout = try Self.duration(parsed.last("--timeout") ?? "5m", flag: "--timeout")
-        waitTimeout = try parsed.flag("--wait") ? timeout : nil
+        // A deadline for nothing would be silently ignored; say so instead.
+        guard wait || parsed.last("--timeout") == nil else {
+            throw UsageError("--timeout is how long --wait waits; give --wait too (kubectl drift apply --wait --timeout 5m)")
+        }
+        waitTimeout = wait ? timeout : nil
         skipUnhealthy = try parsed.flag("--skip-unhealthy")
         prune = try parsed.flag("--prune")
         applySetName = parsed.last("--applyset")

@@ -94,7 +94,10 @@ public enum HelpText {
               --show-secrets       Show Secret values instead of masking them
               --color=WHEN         auto (default; honours NO_COLOR), always or never
               --request-timeout=D  Give up on a request after D, such as 30s or 2m (default: 60s)
-              --notify=URL         Post a summary of the drift to a webhook (Slack and Teams formats by host)
+              --notify=URL         Post a summary of the drift to a webhook (Slack and Teams formats by host;
+                                   an http(s) URL with a host, checked before anything runs)
+              --notify-on=WHEN     drift (default: only when something drifted, is missing, was remediated,
+                                   pruned or failed) or always (every run)
               --prune              Also list live objects of the ApplySet that Git no longer has (see apply)
         \(clusterFlags)
 
@@ -111,7 +114,9 @@ public enum HelpText {
         drift.kubectl-drift.dev/suspend: "true" (live or in Git) is reported but left alone. When
         drift.yaml pins a cluster, any other cluster is refused.
 
-        Exit status: 0 when the cluster matches Git afterwards, 2 when anything failed.
+        Exit status: 0 when the cluster matches Git afterwards, 2 when anything failed or was
+        left: an object not applied, unhealthy after --wait, or not pruned (a deletion that failed
+        or was not confirmed at the prompt).
 
         Usage:
           kubectl drift apply [-f FILE|DIR]... [-k DIR]... [--flux] [flags]
@@ -124,7 +129,7 @@ public enum HelpText {
           -y, --yes                Do not ask before deleting anything (asked only on a terminal)
               --wait               Wait until applied workloads are healthy (Deployments, StatefulSets,
                                    DaemonSets by rollout; Jobs by completion; others by a Ready condition)
-              --timeout=D          How long --wait waits (default: 5m)
+              --timeout=D          How long --wait waits (default: 5m); only with --wait
               --skip-unhealthy     Leave a drifted workload alone while it is unhealthy
               --prune              Delete objects applied earlier that Git no longer has: tracked in an ApplySet
                                    (kubectl's ApplySet specification), or with --flux through the Kustomizations'
@@ -132,6 +137,7 @@ public enum HelpText {
                                    drift.kubectl-drift.dev/prune: disabled
               --applyset=NAME      The ApplySet parent Secret (default: kubectl-drift-applyset, in the namespace)
               --notify=URL         Post a summary to a webhook (Slack and Teams formats by host)
+              --notify-on=WHEN     drift (default) or always
 
         """
 

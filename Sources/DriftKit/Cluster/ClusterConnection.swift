@@ -19,6 +19,9 @@ public struct ClusterConnection: Sendable {
     public var namespace: String
     /// The kubeconfig context used, nil for in-cluster configuration.
     public var contextName: String?
+    /// The kubeconfig cluster entry used (the context's, or `--cluster`), nil for in-cluster
+    /// configuration.
+    public var clusterName: String?
 
     public init(
         server: String,
@@ -28,7 +31,8 @@ public struct ClusterConnection: Sendable {
         proxyURL: String? = nil,
         credentials: any CredentialSource = StaticCredentials(ClientCredentials()),
         namespace: String = "default",
-        contextName: String? = nil
+        contextName: String? = nil,
+        clusterName: String? = nil
     ) {
         self.server = server
         self.certificateAuthorityPEM = certificateAuthorityPEM
@@ -38,6 +42,7 @@ public struct ClusterConnection: Sendable {
         self.credentials = credentials
         self.namespace = namespace
         self.contextName = contextName
+        self.clusterName = clusterName
     }
 }
 

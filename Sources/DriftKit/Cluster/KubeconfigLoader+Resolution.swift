@@ -51,7 +51,9 @@ extension KubeconfigLoader {
         let namespace = KubeconfigOverrides.given(overrides.namespace) ?? context?.namespace ?? defaultNamespace()
         guard tls.isHTTPS else {
             // clientcmd sends no credentials and applies no TLS settings unless the transport is TLS.
-            return ClusterConnection(server: tls.server, proxyURL: cluster.proxyURL, namespace: namespace, contextName: contextName)
+            return ClusterConnection(
+                server: tls.server, proxyURL: cluster.proxyURL, namespace: namespace, contextName: contextName,
+                clusterName: clusterName)
         }
         var credentials: any CredentialSource = StaticCredentials(ClientCredentials())
         if let userEntry {
@@ -76,7 +78,8 @@ extension KubeconfigLoader {
             proxyURL: cluster.proxyURL,
             credentials: credentials,
             namespace: namespace,
-            contextName: contextName
+            contextName: contextName,
+            clusterName: clusterName
         )
     }
 

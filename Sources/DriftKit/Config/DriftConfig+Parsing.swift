@@ -30,7 +30,8 @@ private struct ConfigReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
-        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "suspend", "notify", "skipUnhealthy",
+        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "suspend", "notify", "notifyOn",
+        "skipUnhealthy",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -217,11 +218,19 @@ private struct ConfigReader {
             case "skipUnhealthy":
                 config.skipUnhealthy = try bool(value, at: path)
             case "notify":
-                let url = try nonEmptyString(value, at: path)
-                guard let scheme = URLComponents(string: url)?.scheme, ["http", "https"].contains(scheme.lowercased()) else {
-                    throw invalid(path, "expected an http(s) URL, found \"\(url)\"")
+                let url = try string(value, at: path)
+                do {
+                    config.notify = try WebhookURL(url)
+                } catch {
+                    throw invalid(path, error.description)
                 }
-                config.notify = url
+            case "notifyOn":
+                let text = try string(value, at: path)
+                guard let policy = NotificationPolicy(rawValue: text) else {
+                    let allowed = NotificationPolicy.allCases.map(\.rawValue).joined(separator: " or ")
+                    throw invalid(path, "expected \(allowed), found \"\(text)\"")
+                }
+                config.notifyOn = policy
             default:
                 throw unknownKey(key, at: root, allowed: Self.topLevelKeys)
             }

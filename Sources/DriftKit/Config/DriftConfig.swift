@@ -89,7 +89,9 @@ public struct DriftConfig: Sendable, Equatable {
     /// Remediation paused for the whole repository (maintenance); drift is still reported.
     public var suspend: Bool
     /// A webhook for drift and remediation summaries, as `--notify`.
-    public var notify: String?
+    public var notify: WebhookURL?
+    /// When to notify, as `--notify-on`; nil when not set.
+    public var notifyOn: NotificationPolicy?
     /// Leave drifted workloads alone while they are unhealthy, as `--skip-unhealthy`.
     public var skipUnhealthy: Bool
 
@@ -110,6 +112,7 @@ public struct DriftConfig: Sendable, Equatable {
         applySet = nil
         suspend = false
         notify = nil
+        notifyOn = nil
         skipUnhealthy = false
     }
 

@@ -3,7 +3,7 @@
 /// No body carries a field value: changes are listed by JSON pointer only, and the report
 /// has been through `SecretMasker` besides. Every list stops after `maxObjects` entries.
 public enum NotificationPayload {
-    public static let apiVersion = "drift.kubectl-drift.dev/v1alpha1"
+    public static let apiVersion = ReportDocument.apiVersion
 
     /// The body for `format`.
     public static func body(_ format: NotificationFormat, _ content: NotificationContent) -> JSONValue {
@@ -16,25 +16,27 @@ public enum NotificationPayload {
 
     // MARK: - Generic
 
-    /// kubectl-drift's own notification document. Stable within `v1alpha1`: fields may be
-    /// added, none removed or renamed.
+    /// kubectl-drift's own notification document (schema: docs/report-schema.md). Stable within
+    /// `v1alpha1`: fields may be added, none removed or renamed.
     ///
     /// ```json
     /// {
     ///   "apiVersion": "drift.kubectl-drift.dev/v1alpha1",
     ///   "kind": "DriftNotification",
     ///   "mode": "apply",
-    ///   "server": "https://127.0.0.1:6443",
-    ///   "cluster": "prod",
+    ///   "server": "https://10.0.0.1:6443",
+    ///   "cluster": "prod-eu",
+    ///   "context": "prod",
     ///   "revision": "4f0c529",
-    ///   "text": "kubectl-drift on prod: 1 drifted of 12 objects; 1 applied, 1 failed",
-    ///   "summary": { "total": 12, "inSync": 11, "drifted": 1, "missing": 0, "errors": 0,
+    ///   "text": "kubectl-drift on prod-eu: 1 drifted of 12 objects; 1 applied, 1 failed",
+    ///   "summary": { "total": 12, "inSync": 11, "drifted": 1, "missing": 0, "errors": 0, "prune": 0,
     ///                "applied": 1, "failed": 1, "pruned": 0, "skipped": 0 },
     ///   "drifted": [
     ///     { "group": "apps", "kind": "Deployment", "namespace": "default", "name": "web",
-    ///       "source": { "file": "apps/web.yaml", "line": 1 },
+    ///       "source": { "file": "apps/web.yaml", "line": 1, "document": 0 },
     ///       "status": "drifted", "paths": ["/spec/replicas"] }
     ///   ],
+    ///   "prune": [],
     ///   "applied": [ { "group": "apps", "kind": "Deployment", "namespace": "default", "name": "web" } ],
     ///   "pruned": [],
     ///   "failed": [ { "group": "", "kind": "ConfigMap", "namespace": "default", "name": "cfg",
@@ -45,12 +47,15 @@ public enum NotificationPayload {
     ///
     /// - `mode`: `apply` when a remediation summary was given, else `diff`; the remediation
     ///   counts and lists are then 0 and empty.
-    /// - `cluster`, `revision`: absent when not given. `text`: the one-line headline.
+    /// - `cluster` (the kubeconfig cluster name), `context`, `revision`: absent when not known.
+    ///   `text`: the one-line headline.
     /// - `summary`: counts over all objects, never truncated.
     /// - `drifted[]`: every object not in sync (`status` `drifted`, `missing` or `error`), in
     ///   report order; `group` is `""` for the core group, `namespace` absent when the object
     ///   names none; `paths` are RFC 6901 pointers, at most `maxPathsPerObject`, with
     ///   `morePaths` giving how many were left out (absent when none); `error` for `error`.
+    /// - `prune[]`: with `--prune`, the live objects Git no longer has (what `apply --prune`
+    ///   deletes, or did).
     /// - `applied[]`, `pruned[]`, `failed[]`, `skipped[]`: remediation results; `reason` on the
     ///   last two, on one line and at most 300 characters.
     /// - `omitted`: how many entries each list left out after `maxObjects`, keyed by list name;
@@ -64,6 +69,7 @@ public enum NotificationPayload {
         document["mode"] = content.remediation == nil ? "diff" : "apply"
         document["server"] = .string(report.server)
         if let cluster = content.cluster { document["cluster"] = .string(cluster) }
+        if let context = content.context { document["context"] = .string(context) }
         if let revision = content.revision { document["revision"] = .string(revision) }
         document["text"] = .string(content.headline)
 
@@ -73,6 +79,7 @@ public enum NotificationPayload {
         summary["drifted"] = count(report.count(.drifted))
         summary["missing"] = count(report.count(.missing))
         summary["errors"] = count(report.count(.error))
+        summary["prune"] = count(report.prunable.count)
         summary["applied"] = count(remediation.applied.count)
         summary["failed"] = count(remediation.failed.count)
         summary["pruned"] = count(remediation.pruned.count)
@@ -86,8 +93,8 @@ public enum NotificationPayload {
             if more > 0 { omitted[name] = count(more) }
         }
         list("drifted", content.outOfSync) { drift in
-            var entry = identityObject(drift.identity)
-            entry["source"] = ["file": .string(drift.source.file), "line": count(drift.source.line)]
+            var entry = ReportDocument.reference(drift.identity)
+            entry["source"] = ReportDocument.source(drift.source)
             entry["status"] = .string(drift.status.rawValue)
             let (paths, more) = content.paths(of: drift)
             entry["paths"] = .array(paths.map { .string($0) })
@@ -95,8 +102,9 @@ public enum NotificationPayload {
             if let error = drift.error { entry["error"] = .string(NotificationContent.shorten(error)) }
             return entry
         }
-        list("applied", remediation.applied, identityObject)
-        list("pruned", remediation.pruned, identityObject)
+        list("prune", report.prunable, ReportDocument.reference)
+        list("applied", remediation.applied, ReportDocument.reference)
+        list("pruned", remediation.pruned, ReportDocument.reference)
         list("failed", remediation.failed, problemObject)
         list("skipped", remediation.skipped, problemObject)
         if !omitted.isEmpty { document["omitted"] = .object(omitted) }
@@ -105,17 +113,8 @@ public enum NotificationPayload {
 
     private static func count(_ value: Int) -> JSONValue { .int(Int64(value)) }
 
-    private static func identityObject(_ identity: ObjectIdentity) -> JSONObject {
-        var entry = JSONObject()
-        entry["group"] = .string(identity.group)
-        entry["kind"] = .string(identity.kind)
-        if let namespace = identity.namespace { entry["namespace"] = .string(namespace) }
-        entry["name"] = .string(identity.name)
-        return entry
-    }
-
     private static func problemObject(_ problem: NotificationSummary.Problem) -> JSONObject {
-        var entry = identityObject(problem.identity)
+        var entry = ReportDocument.reference(problem.identity)
         entry["reason"] = .string(NotificationContent.shorten(problem.reason))
         return entry
     }
@@ -127,7 +126,7 @@ public enum NotificationPayload {
 
     /// A Slack incoming-webhook body: `text` (the headline, used in notifications) and
     /// Block Kit `blocks`: a header, a section of facts, then one mrkdwn section per
-    /// non-empty list (Drifted, Failed, Skipped, Applied, Pruned).
+    /// non-empty list (Failed, Out of sync, To prune, Skipped, Applied, Pruned).
     public static func slack(_ content: NotificationContent) -> JSONValue {
         var blocks: [JSONValue] = [
             [
@@ -205,10 +204,12 @@ public enum NotificationPayload {
         let report = content.report
         var facts: [(title: String, value: String)] = []
         if let cluster = content.cluster { facts.append(("Cluster", cluster)) }
+        if let context = content.context { facts.append(("Context", context)) }
         facts.append(("Server", report.server))
         if let revision = content.revision { facts.append(("Revision", revision)) }
         facts.append(("Objects", "\(report.objects.count) checked: \(report.count(.inSync)) in sync, "
-            + "\(report.count(.drifted)) drifted, \(report.count(.missing)) missing, \(report.count(.error)) errors"))
+            + "\(report.count(.drifted)) drifted, \(report.count(.missing)) missing, \(report.count(.error)) errors"
+            + (report.prunable.isEmpty ? "" : "; \(report.prunable.count) to prune")))
         if let remediation = content.remediation {
             facts.append(("Remediation", "\(remediation.applied.count) applied, \(remediation.pruned.count) pruned, "
                 + "\(remediation.failed.count) failed, \(remediation.skipped.count) skipped"))
@@ -241,6 +242,8 @@ public enum NotificationPayload {
                 return (drift.identity.description, paths.joined(separator: ", ") + (more > 0 ? " +\(more) more" : ""))
             }
         }
+        // Once remediation ran, what became of them is in Pruned, Failed and Skipped.
+        if content.remediation == nil { add("To prune", content.report.prunable) { ($0.description, "no longer in Git") } }
         add("Skipped", remediation.skipped) { ($0.identity.description, NotificationContent.shorten($0.reason)) }
         add("Applied", remediation.applied) { ($0.description, "") }
         add("Pruned", remediation.pruned) { ($0.description, "") }

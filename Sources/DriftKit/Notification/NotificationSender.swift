@@ -1,12 +1,14 @@
 import Foundation
 
-/// Why a notification was not delivered. A warning for the caller to print: a failed
-/// notification never fails the run.
+/// Why a notification was not delivered, or could not be: a warning for the caller to print
+/// after its own "not delivered", since a failed notification never fails the run. Each
+/// message says what failed and why, once.
 ///
 /// Messages name only the webhook's scheme, host and port: the path of a Slack or Teams
 /// webhook URL is itself the secret.
 public enum NotificationError: Error, Equatable, CustomStringConvertible {
-    /// The URL is not an absolute http(s) URL with a host.
+    /// The URL is not an absolute http(s) URL with a host (found before any work is done); the
+    /// caller says where the URL came from.
     case invalidURL(reason: String)
     /// No HTTP answer: refused, TLS, timeout.
     case transport(TransportError)
@@ -15,10 +17,10 @@ public enum NotificationError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidURL(reason): return "notification not sent: invalid webhook URL: \(reason)"
-        case let .transport(error): return "notification not sent: \(error)"
+        case let .invalidURL(reason): return reason
+        case let .transport(error): return error.description
         case let .rejected(endpoint, statusCode, body):
-            return "notification not sent: \(endpoint) answered HTTP \(statusCode)" + (body.isEmpty ? "" : ": \(body)")
+            return "\(endpoint) answered HTTP \(statusCode)" + (body.isEmpty ? "" : ": \(body)")
         }
     }
 }
@@ -38,68 +40,32 @@ public struct NotificationSender: Sendable {
     }
 
     /// Builds the body for `url` (Slack, Teams or generic, unless `format` is given) and posts it.
-    public func send(_ content: NotificationContent, to url: String, format: NotificationFormat? = nil) -> NotificationError? {
-        let body = NotificationPayload.body(format ?? NotificationFormat(url: url), content)
-        return post(body, to: url)
+    public func send(_ content: NotificationContent, to url: WebhookURL, format: NotificationFormat? = nil) -> NotificationError? {
+        post(NotificationPayload.body(format ?? url.format, content), to: url)
     }
 
     /// Posts `body` as `application/json` to `url`; nil when the webhook answered 2xx.
-    public func post(_ body: JSONValue, to url: String) -> NotificationError? {
-        let target: Target
-        switch Self.split(url) {
-        case let .success(split): target = split
-        case let .failure(error): return error
-        }
+    public func post(_ body: JSONValue, to url: WebhookURL) -> NotificationError? {
         var options = CurlTransport.Options()
         options.connectTimeout = timeout
         options.requestTimeout = timeout
         options.retry = retry
-        let credentials = ClientCredentials(basicAuth: target.basicAuth)
-        let connection = ClusterConnection(server: target.endpoint, credentials: StaticCredentials(credentials))
+        let credentials = ClientCredentials(basicAuth: url.basicAuth)
+        let connection = ClusterConnection(server: url.endpoint, credentials: StaticCredentials(credentials))
         let request = HTTPRequest(
-            method: .post, path: target.path, headers: ["Content-Type": "application/json"], body: body.jsonData)
+            method: .post, path: url.path, headers: ["Content-Type": "application/json"], body: body.jsonData)
         do {
             let transport = try CurlTransport(connection: connection, options: options)
             let response = try transport.send(request)
             guard response.isSuccess else {
                 let text = String(decoding: response.body.prefix(1_000), as: UTF8.self)
                 return .rejected(
-                    endpoint: target.endpoint, statusCode: response.statusCode,
+                    endpoint: url.endpoint, statusCode: response.statusCode,
                     body: NotificationContent.shorten(text, limit: 200))
             }
             return nil
         } catch {
             return .transport(error)
         }
-    }
-
-    /// A webhook URL split the way `CurlTransport` wants it.
-    struct Target: Equatable {
-        /// `scheme://host[:port]`, the transport's server.
-        var endpoint: String
-        /// Path and query, at least `/`.
-        var path: String
-        var basicAuth: BasicAuth?
-    }
-
-    static func split(_ url: String) -> Result<Target, NotificationError> {
-        guard let components = URLComponents(string: url.trimmingCharacters(in: .whitespaces)) else {
-            return .failure(.invalidURL(reason: "cannot be parsed"))
-        }
-        guard let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
-            return .failure(.invalidURL(reason: "the scheme must be http or https"))
-        }
-        guard let host = components.percentEncodedHost, !host.isEmpty else {
-            return .failure(.invalidURL(reason: "no host"))
-        }
-        var endpoint = "\(scheme)://\(host)"
-        if let port = components.port { endpoint += ":\(port)" }
-        var path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        if let query = components.percentEncodedQuery { path += "?" + query }
-        var basicAuth: BasicAuth?
-        if let user = components.user {
-            basicAuth = BasicAuth(username: user, password: components.password ?? "")
-        }
-        return .success(Target(endpoint: endpoint, path: path, basicAuth: basicAuth))
     }
 }

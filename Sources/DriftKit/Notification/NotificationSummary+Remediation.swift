@@ -17,11 +17,16 @@ extension NotificationSummary {
             case let .failed(reason): summary.failed.append(Problem(pruned.identity, "prune failed: \(reason)"))
             }
         }
+        summary.skipped += report.pruneDeclined.map { Problem($0, "pruning it was not confirmed") }
         self = summary
     }
 }
 
 extension RemediationReport {
-    /// The drift found before remediating.
-    public var driftReport: DriftReport { DriftReport(objects: results.map(\.drift), server: server) }
+    /// The drift found before remediating, with the objects `--prune` found that Git no longer has.
+    public var driftReport: DriftReport {
+        var report = DriftReport(objects: results.map(\.drift), server: server)
+        report.prunable = pruneCandidates
+        return report
+    }
 }

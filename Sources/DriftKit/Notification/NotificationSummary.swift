@@ -40,8 +40,10 @@ public struct NotificationContent: Sendable {
     public private(set) var report: DriftReport
     /// nil for a detection-only run (`diff --notify`).
     public var remediation: NotificationSummary?
-    /// The kubeconfig context or another name for the cluster; nil to name it by its server.
+    /// The cluster's name: the kubeconfig cluster entry, or another name; nil to name it by its server.
     public var cluster: String?
+    /// The kubeconfig context used; nil when none (in-cluster configuration).
+    public var context: String?
     /// The Git revision compared (a commit id or ref); nil when not known.
     public var revision: String?
     /// Objects listed per section before "and M more".
@@ -51,12 +53,13 @@ public struct NotificationContent: Sendable {
 
     /// - Parameter report: masked here with `SecretMasker`, whatever `--show-secrets` says.
     public init(
-        report: DriftReport, remediation: NotificationSummary? = nil, cluster: String? = nil, revision: String? = nil,
-        maxObjects: Int = 10, maxPathsPerObject: Int = 5
+        report: DriftReport, remediation: NotificationSummary? = nil, cluster: String? = nil, context: String? = nil,
+        revision: String? = nil, maxObjects: Int = 10, maxPathsPerObject: Int = 5
     ) {
         self.report = SecretMasker.mask(report)
         self.remediation = remediation
         self.cluster = cluster
+        self.context = context
         self.revision = revision
         self.maxObjects = max(1, maxObjects)
         self.maxPathsPerObject = max(1, maxPathsPerObject)
@@ -64,6 +67,13 @@ public struct NotificationContent: Sendable {
 
     /// Objects that are not in sync, in report order.
     var outOfSync: [ObjectDrift] { report.objects.filter { $0.status != .inSync } }
+
+    /// Whether anything needs attention or changed: an object drifted, is missing or could not
+    /// be compared, an object is to be pruned, or remediation applied, pruned or failed something.
+    var isNoteworthy: Bool {
+        let remediated = remediation.map { !$0.applied.isEmpty || !$0.pruned.isEmpty || !$0.failed.isEmpty } ?? false
+        return !outOfSync.isEmpty || !report.prunable.isEmpty || remediated
+    }
 
     /// The cluster's name for titles: `cluster`, else the server URL.
     var clusterName: String { cluster ?? report.server }
@@ -82,6 +92,8 @@ public struct NotificationContent: Sendable {
             if errors > 0 { found.append("\(errors) not compared") }
             parts.append(found.joined(separator: ", ") + " of \(report.objects.count) objects")
         }
+        // What remediation pruned (or failed to) says it in its own words below.
+        if remediation == nil, !report.prunable.isEmpty { parts[0] += ", \(report.prunable.count) to prune" }
         if let remediation {
             var done = ["\(remediation.applied.count) applied"]
             if !remediation.pruned.isEmpty { done.append("\(remediation.pruned.count) pruned") }

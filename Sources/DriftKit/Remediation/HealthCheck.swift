@@ -10,13 +10,15 @@ public enum WorkloadHealth: Sendable, Equatable, CustomStringConvertible {
     case failed(String)
     /// The object could not be read (gone, forbidden, unreachable server); the message says why.
     case unknown(String)
+    /// `--wait` ran out after that many seconds with the object as last seen (progressing or unknown).
+    indirect case timedOut(after: Double, last: WorkloadHealth)
 
     public var isHealthy: Bool { self == .healthy }
 
-    /// Whether polling again can change nothing: healthy or failed.
+    /// Whether polling again can change nothing: healthy, failed, or out of time.
     public var isSettled: Bool {
         switch self {
-        case .healthy, .failed: return true
+        case .healthy, .failed, .timedOut: return true
         case .progressing, .unknown: return false
         }
     }
@@ -25,16 +27,27 @@ public enum WorkloadHealth: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .healthy: return nil
         case let .progressing(message), let .failed(message), let .unknown(message): return message
+        case let .timedOut(_, last): return last.message
         }
     }
 
+    /// `progressing: Waiting for ...`; `timed out after 5s: progressing: Waiting for ...`.
     public var description: String {
         switch self {
         case .healthy: return "healthy"
         case let .progressing(message): return "progressing: \(message)"
         case let .failed(message): return "failed: \(message)"
         case let .unknown(message): return "unknown: \(message)"
+        case let .timedOut(seconds, last): return "timed out after \(Self.duration(seconds)): \(last)"
         }
+    }
+
+    /// `5s`, `1.5s`, `5m`, `1h30m`: the way `--timeout` is written.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        guard Double(whole) == seconds, whole >= 60 else { return String(format: "%gs", seconds) }
+        let parts = [(whole / 3600, "h"), (whole % 3600 / 60, "m"), (whole % 60, "s")]
+        return parts.filter { $0.0 > 0 }.map { "\($0.0)\($0.1)" }.joined()
     }
 }
 

@@ -23,7 +23,7 @@ public struct HealthClock: Sendable {
 ///
 /// Each round GETs every object not yet settled, at most `concurrency` at once; healthy and
 /// failed objects are not asked for again. An object still progressing (or unreadable) at the
-/// timeout is returned as it was last seen, which is not healthy.
+/// timeout is `timedOut` with the health it was last seen in.
 public struct HealthWaiter: Sendable {
     public let client: APIClient
     /// Seconds between the start of one round and the next.
@@ -39,7 +39,8 @@ public struct HealthWaiter: Sendable {
         self.clock = clock
     }
 
-    /// The last health seen of each object; `path` is the object's API path (a GET of it returns the object).
+    /// The health of each object, `timedOut` for those still unsettled at the deadline; `path` is
+    /// the object's API path (a GET of it returns the object).
     public func wait(
         for objects: [(ObjectIdentity, path: String)], concurrency: Int = 8
     ) -> [ObjectIdentity: WorkloadHealth] {
@@ -56,7 +57,13 @@ public struct HealthWaiter: Sendable {
             pending = zip(pending, results).filter { $0.1.retry }.map(\.0)
 
             let now = clock.now()
-            guard !pending.isEmpty, now < deadline else { return health }
+            guard now < deadline else {
+                for object in pending {
+                    if let last = health[object.identity] { health[object.identity] = .timedOut(after: timeout, last: last) }
+                }
+                return health
+            }
+            guard !pending.isEmpty else { return health }
             clock.sleep(min(max(0, roundStart + interval - now), deadline - now))
         }
     }

@@ -30,8 +30,13 @@ public struct NamespaceContents: Sendable, Equatable {
         let services = Set(listings.lazy.filter { $0.0.group.isEmpty && $0.0.kind == "Service" }
             .flatMap { (try? $0.1.get()) ?? [] }.compactMap { $0[["metadata", "name"]]?.stringValue })
         for (resource, result) in listings {
-            guard case let .success(items) = result else {
-                if case let .failure(error) = result { contents.unreadable.append("\(resource.qualifiedKind): \(error)") }
+            let items: [JSONValue]
+            switch result {
+            case let .success(found): items = found
+            // A type discovery still lists but no longer serves (a CRD being removed) holds nothing.
+            case let .failure(error) where error.statusCode == 404: continue
+            case let .failure(error):
+                contents.unreadable.append("\(resource.qualifiedKind): \(error)")
                 continue
             }
             for item in items {

@@ -57,16 +57,27 @@ public struct RemediationReport: Sendable {
     public var pruneContents: [ObjectIdentity: [ObjectIdentity]] = [:]
     /// With `--prune`: objects Git no longer has that were kept, and why.
     public var pruneHeld: [PruneHold] = []
+    /// With `--prune`: the objects left in place because deleting them was not confirmed.
+    public var pruneDeclined: [ObjectIdentity] = []
     /// Types whose members could not be listed, so none of them was pruned.
     public var pruneProblems: [String] = []
 
     public func count(_ label: String) -> Int { results.filter { $0.outcome.label == label }.count }
 
-    /// 0 when every object is in sync or was put back, 2 when anything failed or was left
-    /// because it could not be compared.
+    /// The prune candidates whose deletion failed.
+    public var pruneFailures: [PruneResult] {
+        pruned.filter { if case .failed = $0.outcome { return true } else { return false } }
+    }
+
+    /// Every object Git no longer has that `--prune` found, whatever became of it.
+    public var pruneCandidates: [ObjectIdentity] { pruned.map(\.identity) + wouldPrune + pruneDeclined }
+
+    /// 0 when the cluster matches Git afterwards (in a dry run: would, once applied), 2 when
+    /// anything failed, was left because it could not be compared, or was not pruned (declined,
+    /// failed, or its type could not be listed).
     public var exitCode: Int32 {
-        let pruneFailed = !pruneProblems.isEmpty || pruned.contains { if case .failed = $0.outcome { return true } else { return false } }
-        return pruneFailed || results.contains { result in
+        let pruneIncomplete = !pruneProblems.isEmpty || !pruneDeclined.isEmpty || !pruneFailures.isEmpty
+        return pruneIncomplete || results.contains { result in
             switch result.outcome {
             case .failed: return true
             case .skipped: return result.drift.status == .error || result.drift.needsRecreate
@@ -128,8 +139,11 @@ public struct Remediator: Sendable {
 
     private var client: APIClient { detector.client }
 
-    public func remediate(_ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = []) throws -> RemediationReport {
-        var report = try detector.detect(manifests, existenceOnly: existenceOnly)
+    /// - Parameter progress: told as the first comparison, the long part of a run, goes along.
+    public func remediate(
+        _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: DriftDetector.Progress? = nil
+    ) throws -> RemediationReport {
+        var report = try detector.detect(manifests, existenceOnly: existenceOnly, progress: progress)
         var outcomes: [Int: RemediationOutcome] = [:]
         // Every apply records what it writes in the ApplySet, so that any later --prune can
         // delete it; only --prune deletes.
@@ -228,7 +242,7 @@ public struct Remediator: Sendable {
         if options.dryRun {
             report.wouldPrune = candidates.map(\.identity)
         } else if !candidates.isEmpty, options.confirmDeletion?(candidates.map(\.identity)) == false {
-            report.pruneProblems.append("pruning \(candidates.count) object(s) was not confirmed; nothing was deleted")
+            report.pruneDeclined = candidates.map(\.identity)
         } else {
             report.pruned = Pruner.delete(candidates, client: client, concurrency: detector.options.concurrency)
         }

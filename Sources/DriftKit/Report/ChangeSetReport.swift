@@ -17,9 +17,6 @@ public enum ChangeSetReport {
     }
 
     public static func document(_ changeSet: ChangeSet) -> JSONValue {
-        func location(_ manifest: Manifest?) -> JSONValue? {
-            manifest.map { ["file": .string($0.source.file), "line": .int(Int64($0.source.line))] }
-        }
         var document = JSONObject()
         document["apiVersion"] = .string(ReportDocument.apiVersion)
         document["kind"] = "ChangeSet"
@@ -32,8 +29,8 @@ public enum ChangeSetReport {
             entry["kind"] = .string(change.identity.kind)
             if let namespace = change.identity.namespace { entry["namespace"] = .string(namespace) }
             entry["name"] = .string(change.identity.name)
-            entry["before"] = location(change.before)
-            entry["after"] = location(change.after)
+            entry["before"] = change.before.map { ReportDocument.source($0.source) }
+            entry["after"] = change.after.map { ReportDocument.source($0.source) }
             return .object(entry)
         })
         return .object(document)

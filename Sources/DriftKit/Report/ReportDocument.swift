@@ -14,23 +14,21 @@ public enum ReportDocument {
         document["kind"] = "DriftReport"
         document["server"] = .string(report.server)
         document["summary"] = .object(summary)
-        document["objects"] = .array(report.objects.map(object))
+        document["objects"] = .array(report.objects.map { .object(object($0)) })
         if !report.prunable.isEmpty {
             document["prune"] = .array(report.prunable.map { identity in
-                guard case var .object(entry) = reference(identity), let contents = report.pruneContents[identity] else {
-                    return reference(identity)
-                }
-                entry["contains"] = .array(contents.map(reference))
+                var entry = reference(identity)
+                if let contents = report.pruneContents[identity] { entry["contains"] = .array(contents.map { .object(reference($0)) }) }
                 return .object(entry)
             })
         }
-        if !report.pruneHeld.isEmpty { document["pruneKept"] = .array(report.pruneHeld.map(held)) }
+        if !report.pruneHeld.isEmpty { document["pruneKept"] = .array(report.pruneHeld.map { .object(held($0)) }) }
         if !report.groups.isEmpty {
             document["groups"] = .array(report.groups.map { group in
                 let members = report.objects.filter { group.sources.contains($0.source.file) }
                 return [
                     "title": .string(group.title),
-                    "objects": .array(members.map { .string(describe($0)) }),
+                    "objects": .array(members.map { .object(reference($0.identity)) }),
                     "notes": .array(group.notes.map { .string($0) }),
                 ]
             })
@@ -38,16 +36,14 @@ public enum ReportDocument {
         return .object(document)
     }
 
-    static func object(_ drift: ObjectDrift) -> JSONValue {
+    /// One entry of `objects[]`: the object, where Git has it, its status and its changes.
+    static func object(_ drift: ObjectDrift) -> JSONObject {
         var object = JSONObject()
         object["apiVersion"] = .string(drift.apiVersion)
         object["kind"] = .string(drift.identity.kind)
         if let namespace = drift.identity.namespace { object["namespace"] = .string(namespace) }
         object["name"] = .string(drift.identity.name)
-        object["source"] = [
-            "file": .string(drift.source.file), "line": .int(Int64(drift.source.line)),
-            "document": .int(Int64(drift.source.documentIndex)),
-        ]
+        object["source"] = source(drift.source)
         object["status"] = .string(drift.status.rawValue)
         object["changes"] = .array(drift.changes.map { .object(entry(for: $0)) })
         if !drift.ignoredChanges.isEmpty {
@@ -62,29 +58,29 @@ public enum ReportDocument {
             object["recreateReason"] = .string(reason)
         }
         if let error = drift.error { object["error"] = .string(error) }
-        return .object(object)
+        return object
+    }
+
+    /// Where a manifest is: the file as given, its document's 1-based first line and 0-based index.
+    static func source(_ location: ManifestLocation) -> JSONValue {
+        ["file": .string(location.file), "line": .int(Int64(location.line)), "document": .int(Int64(location.documentIndex))]
     }
 
     /// An object that is not in `objects[]`: its group, kind, namespace and name.
-    static func reference(_ identity: ObjectIdentity) -> JSONValue {
+    static func reference(_ identity: ObjectIdentity) -> JSONObject {
         var entry = JSONObject()
         entry["group"] = .string(identity.group)
         entry["kind"] = .string(identity.kind)
         if let namespace = identity.namespace { entry["namespace"] = .string(namespace) }
         entry["name"] = .string(identity.name)
-        return .object(entry)
+        return entry
     }
 
     /// An object pruning keeps: its reference and `reason`.
-    static func held(_ hold: PruneHold) -> JSONValue {
-        guard case var .object(entry) = reference(hold.identity) else { return .null }
+    static func held(_ hold: PruneHold) -> JSONObject {
+        var entry = reference(hold.identity)
         entry["reason"] = .string(hold.reason)
-        return .object(entry)
-    }
-
-    /// `Deployment apps/web` style reference to an entry of `objects[]`.
-    private static func describe(_ drift: ObjectDrift) -> String {
-        "\(drift.identity.kind) " + [drift.identity.namespace, drift.identity.name].compactMap { $0 }.joined(separator: "/")
+        return entry
     }
 
     private static func entry(for change: FieldChange) -> JSONObject {

@@ -37,7 +37,7 @@ public struct TextReporter: Sendable {
                 + Self.cascade(report.pruneContents[identity]) + "\n")
         }
         for hold in report.pruneHeld {
-            output.write(paint("kept", .yellow) + ": \(hold.identity) is no longer in Git but is not pruned: \(hold.reason)\n")
+            output.write(paint("kept", .yellow) + ": \(hold.identity): \(Self.keptReason(hold))\n")
         }
         // An object to recreate has no dry-run result to show; its line above says why.
         for drift in report.objects where (drift.status == .drifted && !drift.needsRecreate) || drift.status == .missing {
@@ -95,6 +95,11 @@ public struct TextReporter: Sendable {
             default: output.write(line + "\n")
             }
         }
+    }
+
+    /// `no longer in Git but not pruned: it holds 1 object kubectl-drift did not apply (...)`.
+    static func keptReason(_ hold: PruneHold) -> String {
+        "no longer in Git but not pruned: \(hold.reason)"
     }
 
     /// ` and the 2 objects in it (configmap/a, secret/b)` for what a Namespace's deletion takes along.
@@ -155,11 +160,7 @@ public struct TextReporter: Sendable {
         return flat.count > 48 ? String(flat.prefix(45)) + "..." : flat
     }
 
-    enum Color: String {
-        case red = "31", green = "32", yellow = "33", cyan = "36", bold = "1"
-    }
-
-    private func statusColor(_ status: DriftStatus) -> Color {
+    private func statusColor(_ status: DriftStatus) -> TerminalStyle.Color {
         switch status {
         case .inSync: return .green
         case .drifted: return .yellow
@@ -168,8 +169,8 @@ public struct TextReporter: Sendable {
         }
     }
 
-    private func paint(_ text: String, _ style: Color) -> String {
-        color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    private func paint(_ text: String, _ style: TerminalStyle.Color) -> String {
+        TerminalStyle(enabled: color).paint(text, style)
     }
 }
 

@@ -51,6 +51,53 @@ struct ArgumentParserTests {
         }
     }
 
+    @Test("apply's flags that need another say which", arguments: [
+        (["--timeout", "5s"], "--timeout is how long --wait waits; give --wait too"),
+        (["--timeout=2m", "--skip-unhealthy"], "--timeout is how long --wait waits; give --wait too"),
+        (["--wait", "--timeout", "soon"], "invalid value \"soon\" for --timeout"),
+    ])
+    func applyFlagDependencies(arguments: [String], fragment: String) {
+        #expect {
+            _ = try DiffInvocation(["-f", "a"] + arguments, command: "apply")
+        } throws: { error in
+            (error as? UsageError)?.message.contains(fragment) == true
+        }
+    }
+
+    @Test("--wait alone waits 5 minutes; --timeout sets how long")
+    func wait() throws {
+        #expect(try DiffInvocation(["-f", "a", "--wait"], command: "apply").waitTimeout == 300)
+        #expect(try DiffInvocation(["-f", "a", "--wait", "--timeout", "5s"], command: "apply").waitTimeout == 5)
+        #expect(try DiffInvocation(["-f", "a"], command: "apply").waitTimeout == nil)
+    }
+
+    @Test("--notify takes an http(s) URL with a host, checked before anything runs", arguments: [
+        ("notaurl", "found no scheme"), ("ftp://example.com/hook", "found scheme ftp"), ("https://", "found no host"),
+        ("", "found nothing"),
+    ])
+    func notifyURL(url: String, reason: String) {
+        #expect {
+            _ = try DiffInvocation(["-f", "a", "--notify", url])
+        } throws: { error in
+            guard let message = (error as? UsageError)?.message else { return false }
+            return message.hasPrefix("invalid value for --notify: expected an http(s) URL") && message.contains(reason)
+        }
+    }
+
+    @Test("--notify and --notify-on are read; --notify-on is drift or always")
+    func notify() throws {
+        let invocation = try DiffInvocation(["-f", "a", "--notify", "https://hooks.slack.com/services/T/B/X", "--notify-on", "always"])
+        #expect(invocation.notifyURL == (try WebhookURL("https://hooks.slack.com/services/T/B/X")))
+        #expect(invocation.notifyOn == .always)
+        let defaults = try DiffInvocation(["-f", "a"])
+        #expect(defaults.notifyURL == nil && defaults.notifyOn == nil)
+        #expect {
+            _ = try DiffInvocation(["-f", "a", "--notify-on", "never"])
+        } throws: { error in
+            (error as? UsageError)?.message == "invalid value \"never\" for --notify-on: expected one of drift, always"
+        }
+    }
+
     @Test("durations read like kubectl's", arguments: [("30s", 30.0), ("2m", 120.0), ("500ms", 0.5), ("1h", 3600.0), ("15", 15.0)])
     func durations(text: String, seconds: Double) throws {
         #expect(try DiffInvocation.duration(text, flag: "--request-timeout") == seconds)

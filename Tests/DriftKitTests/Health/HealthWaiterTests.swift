@@ -82,7 +82,7 @@ struct HealthWaiterTests {
         #expect(time.elapsed == 4)
     }
 
-    @Test("an object still rolling out at the timeout is returned as last seen, not healthy")
+    @Test("an object still rolling out at the timeout has timed out, with its health as last seen")
     func timesOut() {
         let web = "/apis/apps/v1/namespaces/shop/deployments/web"
         let transport = ScriptedTransport([web: [Self.deployment("web", updated: 2, available: 1)]])
@@ -90,9 +90,11 @@ struct HealthWaiterTests {
         let waiter = HealthWaiter(client: APIClient(transport: transport), interval: 3, timeout: 10, clock: time.clock)
         let result = waiter.wait(for: [(Self.identity("Deployment", "web"), path: web)], concurrency: 2)
 
-        #expect(result[Self.identity("Deployment", "web")]
-            == .progressing("Waiting for deployment \"web\" rollout to finish: 1 of 2 updated replicas are available..."))
+        let lastSeen = WorkloadHealth.progressing("Waiting for deployment \"web\" rollout to finish: 1 of 2 updated replicas are available...")
+        #expect(result[Self.identity("Deployment", "web")] == .timedOut(after: 10, last: lastSeen))
         #expect(result[Self.identity("Deployment", "web")]?.isHealthy == false)
+        #expect(result[Self.identity("Deployment", "web")]?.description
+            == "timed out after 10s: progressing: Waiting for deployment \"web\" rollout to finish: 1 of 2 updated replicas are available...")
         // Rounds at 0, 3, 6, 9 and a last one at the deadline, 10.
         #expect(transport.count(web) == 5)
         #expect(time.elapsed == 10)
@@ -135,5 +137,38 @@ struct HealthWaiterTests {
             == [Self.identity("Deployment", "web"): .healthy])
         #expect(waiter.wait(for: [], concurrency: 8).isEmpty)
         #expect(transport.count(web) == 1)
+    }
+
+    @Test("only what is unsettled at the deadline times out: a failed object stays failed", arguments: [true, false])
+    func onlyUnsettledTimesOut(jobFails: Bool) {
+        let web = "/apis/apps/v1/namespaces/shop/deployments/web"
+        let job = "/apis/batch/v1/namespaces/shop/jobs/migrate"
+        let running = Self.answer(["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "migrate"], "status": ["active": 1]])
+        let transport = ScriptedTransport([
+            web: [Self.deployment("web", updated: 1, available: 1)], job: [jobFails ? Self.failedJob : running],
+        ])
+        let waiter = HealthWaiter(client: APIClient(transport: transport), interval: 1, timeout: 2, clock: FakeTime().clock)
+        let result = waiter.wait(for: [
+            (Self.identity("Deployment", "web"), path: web), (Self.identity("Job", "migrate"), path: job),
+        ], concurrency: 2)
+
+        guard case .timedOut(after: 2, last: .progressing)? = result[Self.identity("Deployment", "web")] else {
+            Issue.record("expected a timeout, got \(String(describing: result[Self.identity("Deployment", "web")]))")
+            return
+        }
+        let jobHealth = result[Self.identity("Job", "migrate")]
+        if jobFails {
+            #expect(jobHealth == .failed("job \"migrate\" failed: Job has reached the specified backoff limit"))
+        } else {
+            #expect(jobHealth?.description == "timed out after 2s: progressing: Waiting for job \"migrate\" to complete: 0 succeeded, 1 active...")
+        }
+    }
+
+    @Test("durations in timeouts are written as --timeout takes them", arguments: [
+        (5.0, "5s"), (0.5, "0.5s"), (60, "1m"), (300, "5m"), (90, "1m30s"), (3600, "1h"), (5400, "1h30m"),
+    ])
+    func timeoutDuration(seconds: Double, text: String) {
+        #expect(WorkloadHealth.duration(seconds) == text)
+        #expect(WorkloadHealth.timedOut(after: seconds, last: .unknown("not found")).description == "timed out after \(text): unknown: not found")
     }
 }

@@ -36,6 +36,7 @@ struct KubeconfigResolutionTests {
         #expect(try currentCredentials(connection).bearerToken == "admin-token")
         #expect(connection.namespace == "prod-ns")
         #expect(connection.contextName == "prod-admin")
+        #expect(connection.clusterName == "prod")
     }
 
     @Test("--context replaces current-context")
@@ -44,6 +45,7 @@ struct KubeconfigResolutionTests {
         #expect(connection.server == "https://staging.example:6443")
         #expect(try currentCredentials(connection).bearerToken == "viewer-token")
         #expect(connection.contextName == "staging-viewer")
+        #expect(connection.clusterName == "staging")
     }
 
     @Test("--cluster replaces the context's cluster and keeps its user and namespace")
@@ -53,6 +55,7 @@ struct KubeconfigResolutionTests {
         #expect(try currentCredentials(connection).bearerToken == "admin-token")
         #expect(connection.namespace == "prod-ns")
         #expect(connection.contextName == "prod-admin")
+        #expect(connection.clusterName == "staging")
     }
 
     @Test("--user replaces the context's user and keeps its cluster")
@@ -71,6 +74,7 @@ struct KubeconfigResolutionTests {
         #expect(try currentCredentials(connection).bearerToken == "admin-token")
         #expect(connection.namespace == "default")
         #expect(connection.contextName == nil)
+        #expect(connection.clusterName == "staging")
     }
 
     @Test("empty override strings count as not given")
@@ -201,6 +205,8 @@ struct KubeconfigResolutionTests {
         #expect(try currentCredentials(connection) == ClientCredentials())
         #expect(connection.certificateAuthorityPEM == nil)
         #expect(connection.tlsServerName == nil)
+        #expect(connection.clusterName == "c")
+        #expect(connection.contextName == "ctx")
     }
 
     @Test("a static token is presented as is")

@@ -70,7 +70,7 @@ struct NotificationPayloadTests {
         #expect(body["cluster"] == "prod")
         #expect(body["revision"] == "4f0c529")
         #expect(body["summary"] == [
-            "total": 4, "inSync": 1, "drifted": 2, "missing": 1, "errors": 0,
+            "total": 4, "inSync": 1, "drifted": 2, "missing": 1, "errors": 0, "prune": 0,
             "applied": 2, "failed": 1, "pruned": 1, "skipped": 1,
         ])
         let drifted = try #require(body["drifted"]?.arrayValue)
@@ -78,7 +78,7 @@ struct NotificationPayloadTests {
         let web = try #require(drifted.first { $0["name"] == "web" })
         #expect(web == [
             "group": "apps", "kind": "Deployment", "namespace": "default", "name": "web",
-            "source": ["file": "apps/web.yaml", "line": 1], "status": "drifted", "paths": ["/spec/replicas"],
+            "source": ["file": "apps/web.yaml", "line": 1, "document": 0], "status": "drifted", "paths": ["/spec/replicas"],
         ])
         let secret = try #require(drifted.first { $0["kind"] == "Secret" })
         #expect(secret["paths"] == ["/data/password"])

@@ -12,7 +12,7 @@ struct NotificationSenderTests {
         let server = try FaultInjectingServer([.respond(status: 200, body: "ok")])
         defer { server.stop() }
         let content = NotificationPayloadTests.content()
-        let error = sender.send(content, to: server.url + "/hooks/drift?token=abc")
+        let error = sender.send(content, to: try WebhookURL(server.url + "/hooks/drift?token=abc"))
         #expect(error == nil)
         let request = try #require(server.requests.first)
         #expect(server.requests.count == 1)
@@ -30,7 +30,7 @@ struct NotificationSenderTests {
         let server = try FaultInjectingServer([.respond(status: 204)])
         defer { server.stop() }
         let content = NotificationPayloadTests.content()
-        #expect(sender.send(content, to: server.url, format: .slack) == nil)
+        #expect(sender.send(content, to: try WebhookURL(server.url), format: .slack) == nil)
         let request = try #require(server.requests.first)
         #expect(request.path == "/")
         #expect(try JSONValue.parse(request.body) == NotificationPayload.slack(content))
@@ -40,7 +40,7 @@ struct NotificationSenderTests {
     func retriesServiceUnavailable() throws {
         let server = try FaultInjectingServer([.respond(status: 503), .respond(status: 202)])
         defer { server.stop() }
-        #expect(sender.post(["hello": "world"], to: server.url + "/x") == nil)
+        #expect(sender.post(["hello": "world"], to: try WebhookURL(server.url + "/x")) == nil)
         #expect(server.requests.count == 2)
     }
 
@@ -48,7 +48,7 @@ struct NotificationSenderTests {
     func serverError() throws {
         let server = try FaultInjectingServer([.respond(status: 500, body: "invalid_payload")])
         defer { server.stop() }
-        let error = try #require(sender.send(NotificationPayloadTests.content(), to: server.url + "/services/SECRET-TOKEN"))
+        let error = try #require(sender.send(NotificationPayloadTests.content(), to: try WebhookURL(server.url + "/services/SECRET-TOKEN")))
         #expect(error == .rejected(endpoint: server.url, statusCode: 500, body: "invalid_payload"))
         #expect(error.description.contains("HTTP 500"))
         #expect(!error.description.contains("SECRET-TOKEN"))
@@ -60,7 +60,7 @@ struct NotificationSenderTests {
         let server = try FaultInjectingServer([])
         let url = server.url
         server.stop()
-        let error = try #require(sender.post(["hello": "world"], to: url + "/services/SECRET-TOKEN"))
+        let error = try #require(sender.post(["hello": "world"], to: try WebhookURL(url + "/services/SECRET-TOKEN")))
         guard case let .transport(transportError) = error else {
             Issue.record("expected a transport error, got \(error)")
             return
@@ -72,24 +72,32 @@ struct NotificationSenderTests {
         #expect(!error.description.contains("SECRET-TOKEN"))
     }
 
-    @Test("URLs that are not http(s) with a host are rejected before any connection", arguments: [
-        "ftp://example.com/hook", "hooks.slack.com/services/x", "https:///path", "",
+    @Test("URLs that are not http(s) with a host are rejected before any connection, saying why without the URL", arguments: [
+        ("ftp://example.com/hook", "found scheme ftp"), ("hooks.slack.com/services/x", "found no scheme"),
+        ("https:///path", "found no host"), ("", "found nothing"), ("notaurl", "found no scheme"),
     ])
-    func invalidURL(url: String) {
-        guard case .invalidURL? = sender.post(["a": 1], to: url) else {
-            Issue.record("expected invalidURL for \(url)")
-            return
+    func invalidURL(url: String, reason: String) {
+        #expect {
+            _ = try WebhookURL(url)
+        } throws: { error in
+            guard case let .invalidURL(message)? = error as? NotificationError else { return false }
+            return message.hasPrefix("expected an http(s) URL") && message.contains(reason)
+                && (url.isEmpty || !message.contains(url))
         }
     }
 
-    @Test("a URL splits into the transport's server, the request path and basic credentials")
+    @Test("a URL splits into the transport's server, the request path and basic credentials; it prints as its server only")
     func split() throws {
-        let target = try NotificationSender.split(
-            "https://user:pa%40ss@prod-1.westeurope.logic.azure.com:443/workflows/a%2Fb/invoke?api-version=2016&sig=x").get()
+        let target = try WebhookURL(
+            "https://user:pa%40ss@prod-1.westeurope.logic.azure.com:443/workflows/a%2Fb/invoke?api-version=2016&sig=x")
         #expect(target.endpoint == "https://prod-1.westeurope.logic.azure.com:443")
         #expect(target.path == "/workflows/a%2Fb/invoke?api-version=2016&sig=x")
         #expect(target.basicAuth == BasicAuth(username: "user", password: "pa@ss"))
-        let plain = try NotificationSender.split("https://hooks.slack.com/services/T/B/X").get()
-        #expect(plain == .init(endpoint: "https://hooks.slack.com", path: "/services/T/B/X", basicAuth: nil))
+        #expect(target.format == .teams)
+        let plain = try WebhookURL("https://hooks.slack.com/services/T/B/X")
+        #expect(plain.endpoint == "https://hooks.slack.com")
+        #expect(plain.path == "/services/T/B/X")
+        #expect(plain.basicAuth == nil)
+        #expect(plain.description == "https://hooks.slack.com")
     }
 }

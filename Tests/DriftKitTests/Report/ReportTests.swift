@@ -58,6 +58,44 @@ struct ReportTests {
         #expect(!output.contains("\u{1B}["))
     }
 
+    @Test("groups[] and prune[] name objects as references: group, kind, namespace, name")
+    func groupsAndPrune() throws {
+        var report = sample
+        report.groups = [ReportGroup(title: "Flux Kustomization flux-system/apps", sources: ["apps/web.yaml"], notes: ["not checked: x"])]
+        report.prunable = [ObjectIdentity(group: "", kind: "ConfigMap", namespace: "default", name: "old")]
+        let document = ReportDocument.make(report)
+        #expect(document["groups"] == [[
+            "title": "Flux Kustomization flux-system/apps",
+            "objects": [["group": "apps", "kind": "Deployment", "namespace": "default", "name": "web"]],
+            "notes": ["not checked: x"],
+        ]])
+        #expect(document["prune"] == [["group": "", "kind": "ConfigMap", "namespace": "default", "name": "old"]])
+    }
+
+    /// A change set with one modified object that moved to another file, and one added.
+    static func changeSet() throws -> ChangeSet {
+        let text = { (name: String) in "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\n  namespace: default\n" }
+        let before = try ManifestLoader.parse([ManifestFile(path: "apps/a.yaml", text: text("a"))])
+        let after = try ManifestLoader.parse([ManifestFile(path: "apps/all.yaml", text: text("b") + "---\n" + text("a"))])
+        return ChangeSet(from: "main", fromID: "1111111aaaa", to: "HEAD", toID: "2222222bbbb", changes: [
+            ChangeSet.Change(before: before[0], after: after[1]), ChangeSet.Change(before: nil, after: after[0]),
+        ])
+    }
+
+    @Test("the ChangeSet document locates objects as the DriftReport does: file, line, document")
+    func changeSetDocument() throws {
+        let document = ChangeSetReport.document(try Self.changeSet())
+        #expect(document["kind"] == "ChangeSet")
+        #expect(document["from"] == ["revision": "main", "commit": "1111111aaaa"])
+        let changes = try #require(document["changes"]?.arrayValue)
+        #expect(changes[0] == [
+            "change": "modified", "apiVersion": "v1", "kind": "ConfigMap", "namespace": "default", "name": "a",
+            "before": ["file": "apps/a.yaml", "line": 1, "document": 0], "after": ["file": "apps/all.yaml", "line": 7, "document": 1],
+        ])
+        #expect(changes[1]["change"] == "added")
+        #expect(changes[1]["before"] == nil)
+    }
+
     @Test("colour only when asked")
     func colour() {
         var output = ""

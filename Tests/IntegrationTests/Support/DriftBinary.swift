@@ -28,6 +28,22 @@ enum DriftBinary {
         return try await TestCluster.offThePool { try TestCluster.run(commandLine, input: input, in: folder) }
     }
 
+    /// Runs `kubectl-drift` against the shared server on a terminal of its own (util-linux
+    /// `script`), as a person at a prompt: `input` is typed in, and the output is what the
+    /// terminal showed, standard error included, with `\r\n` line ends. `environment` is added
+    /// to the test process's, less the `NO_COLOR` that `swift test` sets.
+    static func runInTerminal(
+        _ arguments: [String], input: String, environment: [String: String] = [:]
+    ) async throws -> CommandResult {
+        let config = try await TestCluster.server().kubeconfigPath
+        let command = ([path] + arguments + ["--kubeconfig", config, "--context", LocalAPIServer.Identity.admin.rawValue])
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // `run` starts the command through env(1), which takes its options and NAME=VALUE words first.
+        let commandLine = ["-u", "NO_COLOR"] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + ["script", "--quiet", "--return", "--command", command, "/dev/null"]
+        return try await TestCluster.offThePool { try TestCluster.run(commandLine, input: input) }
+    }
+
     /// Runs `kubectl-drift` with arguments as given, no cluster flags added.
     static func runPlain(_ arguments: [String], input: String? = nil, in folder: String? = nil) async throws -> CommandResult {
         let commandLine = [path] + arguments
