@@ -27,6 +27,7 @@ public struct FluxInventoryPruner: Sendable {
             let key = unit.kustomization.key
             switch live.kustomization(of: unit) {
             case .absent:
+                // Suspended in Git, it would prune nothing even if it were deployed.
                 if !unit.suspend { plan.problems.append(.notDeployed(kustomization: key)) }
             case let .unreadable(error):
                 plan.problems.append(.unreadable(kustomization: key, error))
