@@ -111,6 +111,7 @@ struct DiffCommand {
         var report = try run.detector.detect(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
         progress?.finish()
         let desiredIdentities = Set(report.objects.map(\.identity))
+        let flux = FluxLiveState.read(run.desired.fluxUnits, client: run.client, concurrency: run.detector.options.concurrency)
         var pruneProblems: [String] = []
         if let applySet = run.prunedSet {
             let pruner = Pruner(
@@ -119,13 +120,13 @@ struct DiffCommand {
             let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
             (report.pruneContents, report.pruneHeld) = (PruneCandidate.contents(of: plan.candidates), plan.held)
-        } else if let units = run.fluxInventory {
+        } else if run.fluxInventory != nil {
             let plan = FluxInventoryPruner(client: run.client, discovery: Discovery(client: run.client))
-                .plan(units: units, desired: desiredIdentities)
-            (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems)
+                .plan(flux, desired: desiredIdentities, concurrency: run.detector.options.concurrency)
+            (report.prunable, report.pruneHeld, pruneProblems) = (plan.candidates.map(\.identity), plan.held, plan.problems.map(\.description))
         }
         pruneProblems.forEach { StandardStream.printError("warning: prune preview incomplete: \($0)") }
-        report.groups = run.desired.fluxUnits.map(\.reportGroup)
+        report.groups = flux.reportGroups
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report)
         for drift in report.objects {
@@ -146,7 +147,7 @@ struct DiffCommand {
         remediation.skipUnhealthy = invocation.skipUnhealthy || run.config?.skipUnhealthy == true
         remediation.suspendAll = run.config?.suspend == true
         remediation.prune = run.prunedSet != nil || run.fluxInventory != nil
-        remediation.fluxInventory = run.fluxInventory
+        remediation.fluxUnits = run.desired.fluxUnits
         remediation.waitTimeout = invocation.waitTimeout
         if !invocation.assumeYes, isatty(STDIN_FILENO) == 1 {
             remediation.confirmDeletion = ConfirmationPrompt.confirmDeletion

@@ -111,8 +111,9 @@ public enum HelpText {
         objects are not written. CustomResourceDefinitions and Namespaces go first (a CRD is awaited
         until Established), then cluster-scoped objects, then namespaced ones. Ignored fields
         (drift.yaml, --ignore-path, --ignore-manager) are not overwritten. An object annotated
-        drift.kubectl-drift.dev/suspend: "true" (live or in Git) is reported but left alone. When
-        drift.yaml pins a cluster, any other cluster is refused.
+        drift.kubectl-drift.dev/suspend: "true" (live or in Git) is reported but left alone, and with
+        --flux so are the objects of a Kustomization or HelmRelease with spec.suspend: true (live or
+        in Git). When drift.yaml pins a cluster, any other cluster is refused.
 
         Exit status: 0 when the cluster matches Git afterwards, 2 when anything failed or was
         left: an object not applied, unhealthy after --wait, or not pruned (a deletion that failed
@@ -132,9 +133,11 @@ public enum HelpText {
               --timeout=D          How long --wait waits (default: 5m); only with --wait
               --skip-unhealthy     Leave a drifted workload alone while it is unhealthy
               --prune              Delete objects applied earlier that Git no longer has: tracked in an ApplySet
-                                   (kubectl's ApplySet specification), or with --flux through the Kustomizations'
-                                   inventories; never an object without that mark, nor one annotated
-                                   drift.kubectl-drift.dev/prune: disabled
+                                   (kubectl's ApplySet specification), or with --flux as kustomize-controller
+                                   prunes (in a Kustomization's inventory, with its owner labels, not opted out
+                                   by kustomize.toolkit.fluxcd.io/prune: disabled and the like); never an object
+                                   without that mark, nor one annotated drift.kubectl-drift.dev/prune: disabled;
+                                   each object kept is listed with the reason
               --applyset=NAME      The ApplySet parent Secret (default: kubectl-drift-applyset, in the namespace)
               --notify=URL         Post a summary to a webhook (Slack and Teams formats by host)
               --notify-on=WHEN     drift (default) or always

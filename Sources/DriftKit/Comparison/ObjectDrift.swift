@@ -63,6 +63,8 @@ public struct ReportGroup: Sendable, Equatable {
     /// Values of `ManifestLocation.file` that belong to the group.
     public var sources: Set<String>
     public var notes: [String]
+    /// Why remediation leaves the group's objects alone (a suspended Flux Kustomization); nil when it does not.
+    public var suspended: String?
 
     public init(title: String, sources: Set<String>, notes: [String]) {
         self.title = title
@@ -83,7 +85,7 @@ public struct DriftReport: Sendable {
     /// With `--prune`: what deleting a prunable Namespace deletes with it (all ours).
     public var pruneContents: [ObjectIdentity: [ObjectIdentity]] = [:]
     /// With `--prune`: objects Git no longer has that pruning keeps, and why (a Namespace that
-    /// holds what is not ours).
+    /// holds what is not ours, an object of a Flux inventory that kustomize-controller would keep).
     public var pruneHeld: [PruneHold] = []
 
     public init(objects: [ObjectDrift], server: String) {

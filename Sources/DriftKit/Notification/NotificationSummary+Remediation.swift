@@ -7,7 +7,7 @@ extension NotificationSummary {
             switch result.outcome {
             case .applied, .recreated, .wouldApply, .wouldRecreate: summary.applied.append(identity)
             case let .failed(reason): summary.failed.append(Problem(identity, reason))
-            case let .skipped(reason): summary.skipped.append(Problem(identity, reason))
+            case let .skipped(reason), let .suspended(reason): summary.skipped.append(Problem(identity, reason))
             case .unchanged: break
             }
         }

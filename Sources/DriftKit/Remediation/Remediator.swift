@@ -12,8 +12,12 @@ public enum RemediationOutcome: Sendable, Equatable {
     case wouldApply
     /// In sync: nothing written, no resourceVersion bump.
     case unchanged
-    /// Not touched, and why (suspended, or could not be compared).
+    /// Not touched, and why (could not be compared, needs recreating, unhealthy); a failure
+    /// when it could not be compared or needs recreating.
     case skipped(String)
+    /// Not touched because remediation is paused for it (drift.yaml, the suspend annotation,
+    /// a suspended Flux Kustomization or HelmRelease), and why; never a failure. Shown as skipped.
+    case suspended(String)
     /// The apply failed; the server's reason.
     case failed(String)
 
@@ -24,14 +28,14 @@ public enum RemediationOutcome: Sendable, Equatable {
         case .wouldRecreate: return "would-recreate"
         case .wouldApply: return "would-apply"
         case .unchanged: return "unchanged"
-        case .skipped: return "skipped"
+        case .skipped, .suspended: return "skipped"
         case .failed: return "failed"
         }
     }
 
     public var reason: String? {
         switch self {
-        case let .skipped(reason), let .failed(reason): return reason
+        case let .skipped(reason), let .suspended(reason), let .failed(reason): return reason
         case .applied, .recreated, .wouldRecreate, .wouldApply, .unchanged: return nil
         }
     }
@@ -82,7 +86,7 @@ public struct RemediationReport: Sendable {
             case .failed: return true
             case .skipped: return result.drift.status == .error || result.drift.needsRecreate
             case .applied, .recreated: return result.health.map { !$0.isHealthy } ?? false
-            case .wouldApply, .wouldRecreate, .unchanged: return false
+            case .wouldApply, .wouldRecreate, .unchanged, .suspended: return false
             }
         } ? 2 : 0
     }
@@ -105,11 +109,13 @@ public struct RemediationOptions: Sendable {
     /// Remediation paused for everything (drift.yaml `suspend: true`); drift is still reported.
     public var suspendAll = false
     /// `--prune`: delete what an earlier apply created and Git no longer has: members of the
-    /// detector's ApplySet (`DriftOptions.membership`), or with `fluxInventory`, what Flux's
-    /// inventories list.
+    /// detector's ApplySet (`DriftOptions.membership`), or with `fluxUnits`, what Flux's
+    /// inventories list, as kustomize-controller would.
     public var prune = false
-    /// With `--flux --prune`: the Flux Kustomizations whose inventories say what to delete.
-    public var fluxInventory: [FluxUnit]?
+    /// With `--flux`: the Flux Kustomizations the manifests come from. The objects of a
+    /// suspended one (`spec.suspend: true` live or in Git), or of a suspended HelmRelease
+    /// rendered with it, are not remediated, and nothing of it is pruned.
+    public var fluxUnits: [FluxUnit] = []
     /// After applying, wait this long for applied workloads to become healthy; nil does not wait.
     public var waitTimeout: Double?
 
@@ -143,6 +149,9 @@ public struct Remediator: Sendable {
     public func remediate(
         _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: DriftDetector.Progress? = nil
     ) throws -> RemediationReport {
+        // Read before anything is written: whether Flux is suspended is the cluster's state now.
+        let flux = options.fluxUnits.isEmpty
+            ? nil : FluxLiveState.read(options.fluxUnits, client: client, concurrency: detector.options.concurrency)
         var report = try detector.detect(manifests, existenceOnly: existenceOnly, progress: progress)
         var outcomes: [Int: RemediationOutcome] = [:]
         // Every apply records what it writes in the ApplySet, so that any later --prune can
@@ -159,7 +168,7 @@ public struct Remediator: Sendable {
         }
 
         let foundation = report.objects.indices.filter { Self.isFoundation(report.objects[$0]) }
-        for (index, outcome) in zip(foundation, apply(foundation.map { report.objects[$0] })) {
+        for (index, outcome) in zip(foundation, apply(foundation.map { report.objects[$0] }, flux: flux)) {
             outcomes[index] = outcome
         }
         let appliedCRDs = foundation.filter { outcomes[$0] == .applied && report.objects[$0].identity.kind == "CustomResourceDefinition" }
@@ -183,8 +192,10 @@ public struct Remediator: Sendable {
             }
         }
 
+        // A suspended object is never deleted, so nobody is asked about it.
         let recreate = report.objects.indices.filter { index in
             outcomes[index] == nil && report.objects[index].needsRecreate && mayRecreate(report.objects[index])
+                && suspension(of: report.objects[index], flux: flux) == nil
         }
         if !recreate.isEmpty {
             let confirmed = options.dryRun || options.confirmDeletion?(recreate.map { report.objects[$0].identity }) ?? true
@@ -199,7 +210,7 @@ public struct Remediator: Sendable {
             let phase = report.objects.indices.filter { index in
                 outcomes[index] == nil && Self.isClusterScoped(report.objects[index]) == clusterScoped
             }
-            for (index, outcome) in zip(phase, apply(phase.map { report.objects[$0] })) {
+            for (index, outcome) in zip(phase, apply(phase.map { report.objects[$0] }, flux: flux)) {
                 outcomes[index] = outcome
             }
         }
@@ -217,10 +228,11 @@ public struct Remediator: Sendable {
             for index in written { results[index].health = health[results[index].drift.identity] }
         }
         var remediation = RemediationReport(results: results, server: report.server)
-        if let units = options.fluxInventory, !options.suspendAll {
+        if options.prune, let flux, !options.suspendAll {
             let plan = FluxInventoryPruner(client: client, discovery: Discovery(client: client))
-                .plan(units: units, desired: Set(report.objects.map(\.identity)))
-            prune(plan.candidates, problems: plan.problems, into: &remediation)
+                .plan(flux, desired: Set(report.objects.map(\.identity)), concurrency: detector.options.concurrency)
+            prune(plan.candidates, problems: plan.problems.map(\.description), into: &remediation)
+            remediation.pruneHeld = plan.held
         }
         if options.prune, let pruner, let applySet, !options.suspendAll {
             let desired = Set(report.objects.map(\.identity))
@@ -276,18 +288,17 @@ public struct Remediator: Sendable {
     }
 
     /// Applies what needs it, concurrently; in-sync objects are left alone.
-    private func apply(_ drifts: [ObjectDrift]) -> [RemediationOutcome] {
+    private func apply(_ drifts: [ObjectDrift], flux: FluxLiveState?) -> [RemediationOutcome] {
         BoundedConcurrency.map(drifts, limit: detector.options.concurrency) { drift in
             switch drift.status {
             case .inSync: return .unchanged
             case .error: return .skipped("could not be compared: \(drift.error ?? "unknown error")")
             case .drifted, .missing: break
             }
+            if let suspended = suspension(of: drift, flux: flux) { return suspended }
             if let reason = drift.recreateReason {
                 return .skipped("Git changes a field that cannot change in place; --force-recreate deletes and recreates it: \(reason)")
             }
-            if options.suspendAll { return .skipped("suspended by drift.yaml (suspend: true)") }
-            if Self.isSuspended(drift) { return .skipped("suspended by the \(Self.suspendAnnotation) annotation") }
             if options.skipUnhealthy, drift.status == .drifted, let path = drift.target?.path, let live = try? client.get(path) {
                 let health = HealthCheck.evaluate(live)
                 if !health.isHealthy { return .skipped("unhealthy, left alone by --skip-unhealthy: \(health)") }
@@ -332,8 +343,6 @@ public struct Remediator: Sendable {
     /// Deletes the object, waits until it is gone, and creates it from Git.
     private func recreate(_ drift: ObjectDrift) -> RemediationOutcome {
         guard let target = drift.target else { return .skipped("its kind could not be resolved") }
-        if options.suspendAll { return .skipped("suspended by drift.yaml (suspend: true)") }
-        if Self.isSuspended(drift) { return .skipped("suspended by the \(Self.suspendAnnotation) annotation") }
         if options.dryRun { return .wouldRecreate }
         do throws(APIError) {
             // Background propagation, as kubectl delete: the object goes at once and its
@@ -363,6 +372,19 @@ public struct Remediator: Sendable {
         let finalizers = (object[["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue)
         guard !finalizers.isEmpty else { return "" }
         return ", waiting on finalizer\(finalizers.count == 1 ? "" : "s") " + finalizers.joined(separator: ", ")
+    }
+
+    /// Why remediation leaves a drifted object alone: drift.yaml's `suspend`, the suspend
+    /// annotation, or a suspended Flux Kustomization or HelmRelease; nil to go ahead.
+    private func suspension(of drift: ObjectDrift, flux: FluxLiveState?) -> RemediationOutcome? {
+        if options.suspendAll { return .suspended("suspended by drift.yaml (suspend: true)") }
+        if Self.isSuspended(drift) { return .suspended("suspended by the \(Self.suspendAnnotation) annotation") }
+        switch flux?.reconciliation(ofObjectFrom: drift.source.file) ?? .active {
+        case .active: return nil
+        case let .suspended(suspension): return .suspended("suspended: \(suspension)")
+        // Writing what Flux may have paused is worse than not writing it.
+        case let .unknown(reason): return .failed("not applied: \(reason)")
+        }
     }
 
     private static func isSuspended(_ drift: ObjectDrift) -> Bool {

@@ -141,7 +141,7 @@ public struct RemediationReporter: Sendable {
         switch outcome {
         case .applied, .recreated, .unchanged: return .green
         case .wouldApply, .wouldRecreate: return .cyan
-        case .skipped: return .yellow
+        case .skipped, .suspended: return .yellow
         case .failed: return .red
         }
     }

@@ -26,11 +26,13 @@ public enum ReportDocument {
         if !report.groups.isEmpty {
             document["groups"] = .array(report.groups.map { group in
                 let members = report.objects.filter { group.sources.contains($0.source.file) }
-                return [
-                    "title": .string(group.title),
-                    "objects": .array(members.map { .object(reference($0.identity)) }),
-                    "notes": .array(group.notes.map { .string($0) }),
-                ]
+                var entry = JSONObject([
+                    ("title", .string(group.title)),
+                    ("objects", .array(members.map { .object(reference($0.identity)) })),
+                    ("notes", .array(group.notes.map { .string($0) })),
+                ])
+                if let suspended = group.suspended { entry["suspended"] = .string(suspended) }
+                return .object(entry)
             })
         }
         return .object(document)

@@ -109,6 +109,9 @@ struct FluxHelmTests {
             "helm.toolkit.fluxcd.io/name": "greeter", "helm.toolkit.fluxcd.io/namespace": "web",
         ])
         #expect(seen.source.file == "HelmRelease web/greeter (helm template)")
+        #expect(unit.helmReleases == [FluxHelmRelease(
+            name: "greeter", namespace: "web", apiVersion: "helm.toolkit.fluxcd.io/v2", suspend: false,
+            renderedFile: "HelmRelease web/greeter (helm template)")])
     }
 
     @Test("a failing helm names the release and shows helm's message")

@@ -17,14 +17,17 @@ enum DriftBinary {
         return "kubectl-drift"
     }
 
-    /// Runs `kubectl-drift` against the shared server (`--context` picks the identity).
+    /// Runs `kubectl-drift` against the shared server (`--context` picks the identity);
+    /// `environment` is added to the test process's.
     static func run(
         _ arguments: [String], context: LocalAPIServer.Identity = .admin, input: String? = nil,
-        kubeconfig: String? = nil, in folder: String? = nil
+        kubeconfig: String? = nil, in folder: String? = nil, environment: [String: String] = [:]
     ) async throws -> CommandResult {
         let config: String
         if let kubeconfig { config = kubeconfig } else { config = try await TestCluster.server().kubeconfigPath }
-        let commandLine = [path] + arguments + ["--kubeconfig", config] + (kubeconfig == nil ? ["--context", context.rawValue] : [])
+        // `run` starts the command through env(1), which takes NAME=VALUE words first.
+        let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + [path] + arguments + ["--kubeconfig", config] + (kubeconfig == nil ? ["--context", context.rawValue] : [])
         return try await TestCluster.offThePool { try TestCluster.run(commandLine, input: input, in: folder) }
     }
 

@@ -37,7 +37,7 @@ struct FluxHelm {
     }
 
     enum Outcome {
-        case rendered([Manifest])
+        case rendered(FluxHelmRelease, [Manifest])
         case notRendered(FluxNotRendered)
     }
 
@@ -142,7 +142,10 @@ struct FluxHelm {
                     ]), into: "labels", of: manifests[index].object)
             }
         }
-        return .rendered(manifests)
+        let rendered = FluxHelmRelease(
+            name: release.name, namespace: namespace, apiVersion: release.apiVersion,
+            suspend: release.object[["spec", "suspend"]]?.boolValue == true, renderedFile: file.path)
+        return .rendered(rendered, manifests)
     }
 
     /// Kinds that have no namespace, for objects a chart leaves without one.

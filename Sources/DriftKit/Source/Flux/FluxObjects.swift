@@ -20,11 +20,16 @@ enum FluxObjects {
     /// Whether a label or an annotation `key` has `value` (case-insensitively), as Flux's
     /// selectors on metadata match.
     static func metadata(_ object: JSONValue, _ key: String, is value: String) -> Bool {
+        field(of: object, holding: key, value: value) != nil
+    }
+
+    /// `"label"` or `"annotation"`: where `key` has `value` (case-insensitively); nil when neither has.
+    static func field(of object: JSONValue, holding key: String, value: String) -> String? {
         for field in ["labels", "annotations"] {
             if let text = object[["metadata", field, key]]?.stringValue, text.lowercased() == value.lowercased() {
-                return true
+                return String(field.dropLast())
             }
         }
-        return false
+        return nil
     }
 }

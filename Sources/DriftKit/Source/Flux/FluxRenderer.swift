@@ -371,7 +371,9 @@ public struct FluxRenderer {
                 rendering.gitRepositories.append(manifest)
             } else if FluxHelm.isHelmRelease(manifest) {
                 switch try helm.render(manifest, defaultNamespace: options.defaultNamespace, sources: sources, tree: tree) {
-                case let .rendered(released): kept += released
+                case let .rendered(release, objects):
+                    rendering.unit.helmReleases.append(release)
+                    kept += objects
                 case let .notRendered(entry): notRendered.append(entry)
                 }
             }

@@ -1,15 +1,38 @@
 extension FluxUnit {
-    /// The unit as a report section: its objects, and what was left out of the comparison.
-    public var reportGroup: ReportGroup {
+    /// The unit as a report section: its objects, whether Flux reconciles them (`spec.suspend`
+    /// of its Kustomization and HelmReleases, live or in Git), and what was left out of the comparison.
+    public func reportGroup(_ live: FluxLiveState) -> ReportGroup {
         var flags: [String] = ["path \(path)"]
-        if suspend { flags.append("suspended: Flux does not reconcile it") }
+        var notes: [String] = []
+        var suspended: String?
+        switch live.reconciliation(of: self) {
+        case .active: break
+        case let .suspended(suspension):
+            flags.append("suspended \(suspension.origin.rawValue)")
+            suspended = suspension.description
+            notes.append("suspended: \(suspension); its drift is shown, kubectl drift apply leaves it alone")
+        case let .unknown(reason):
+            notes.append(reason)
+        }
         if prune { flags.append("prune") }
-        var notes = excluded.map { "not checked: \($0)" } + notRendered.map(\.description)
+        for release in helmReleases {
+            if case let .suspended(suspension) = live.reconciliation(of: release) {
+                notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
+            }
+        }
+        notes += excluded.map { "not checked: \($0)" } + notRendered.map(\.description)
         if !unresolvedVariables.isEmpty {
             notes.append("unresolved variables: \(unresolvedVariables.joined(separator: ", "))")
         }
-        return ReportGroup(
+        var group = ReportGroup(
             title: "Flux Kustomization \(namespace)/\(name) (\(flags.joined(separator: ", ")))",
             sources: Set(manifests.map(\.source.file)), notes: notes)
+        group.suspended = suspended
+        return group
     }
+}
+
+extension FluxLiveState {
+    /// One report section per unit, in the units' order.
+    public var reportGroups: [ReportGroup] { units.map { $0.reportGroup(self) } }
 }

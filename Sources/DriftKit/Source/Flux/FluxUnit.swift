@@ -19,6 +19,8 @@ public struct FluxUnit: Sendable {
     /// Variables used as `${name}` with no value and no default: Flux replaces them by
     /// nothing, so these objects may show drift if the values come from `substituteFrom`.
     public var unresolvedVariables: [String]
+    /// HelmReleases rendered with `helm template`, whose objects are among `manifests`.
+    public var helmReleases: [FluxHelmRelease]
 
     public var name: String { kustomization.name }
     public var namespace: String { kustomization.namespace }
@@ -32,7 +34,7 @@ public struct FluxUnit: Sendable {
     public init(
         kustomization: FluxKustomization, manifests: [Manifest] = [], existenceOnly: Set<ObjectIdentity> = [],
         excluded: [FluxExclusion] = [], notRendered: [FluxNotRendered] = [], unresolvedVariables: [String] = [],
-        isRendered: Bool = true
+        helmReleases: [FluxHelmRelease] = [], isRendered: Bool = true
     ) {
         self.kustomization = kustomization
         self.manifests = manifests
@@ -40,6 +42,7 @@ public struct FluxUnit: Sendable {
         self.excluded = excluded
         self.notRendered = notRendered
         self.unresolvedVariables = unresolvedVariables
+        self.helmReleases = helmReleases
         self.isRendered = isRendered
     }
 }
@@ -69,6 +72,30 @@ public struct FluxExclusion: Sendable, Equatable, CustomStringConvertible {
         case .reconcileDisabled: return "\(identity): not checked (kustomize.toolkit.fluxcd.io/reconcile: disabled)"
         }
     }
+}
+
+/// A HelmRelease that was rendered with its unit: helm-controller applies its objects, and
+/// suspends them with it (`spec.suspend`).
+public struct FluxHelmRelease: Sendable, Equatable {
+    public var name: String
+    public var namespace: String
+    /// As written in Git, the version its live object is read at.
+    public var apiVersion: String
+    /// `spec.suspend` in Git.
+    public var suspend: Bool
+    /// The `ManifestLocation.file` of its rendered objects.
+    public var renderedFile: String
+
+    public init(name: String, namespace: String, apiVersion: String, suspend: Bool, renderedFile: String) {
+        self.name = name
+        self.namespace = namespace
+        self.apiVersion = apiVersion
+        self.suspend = suspend
+        self.renderedFile = renderedFile
+    }
+
+    /// `namespace/name`.
+    public var key: String { "\(namespace)/\(name)" }
 }
 
 /// Something of a unit that was not rendered, such as `HelmRelease podinfo/podinfo`, and why.
