@@ -33,7 +33,6 @@ struct DiffCommand {
         // With Flux, Flux's inventories record ownership; otherwise an ApplySet does: every
         // object an apply writes carries its part-of label, and with --prune every object must.
         let prune = invocation.prune || desired.config?.prune == true
-        let fluxInventory = prune && !desired.fluxUnits.isEmpty ? desired.fluxUnits : nil
         let applySet = desired.fluxUnits.isEmpty
             ? ApplySet(
                 name: invocation.applySetName ?? desired.config?.applySet ?? ApplySet.defaultParentName,
@@ -49,7 +48,8 @@ struct DiffCommand {
         let detector = DriftDetector(client: client, connection: connection, options: options)
         let run = Run(
             detector: detector, desired: desired, manifests: desired.manifests,
-            prunedSet: prune ? options.membership?.applySet : nil, fluxInventory: fluxInventory, notification: notification)
+            prunedSet: prune ? options.membership?.applySet : nil, prunesFlux: prune && !desired.fluxUnits.isEmpty,
+            notification: notification)
         return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
     }
 
@@ -60,7 +60,8 @@ struct DiffCommand {
         var manifests: [Manifest]
         /// With `--prune` outside Flux mode: the ApplySet whose members Git no longer has are pruned.
         var prunedSet: ApplySet?
-        var fluxInventory: [FluxUnit]?
+        /// With `--prune` in Flux mode: the Kustomizations' inventories say what is pruned.
+        var prunesFlux: Bool
         /// Where and when to send the summary; nil without `--notify` or drift.yaml `notify`.
         var notification: (url: WebhookURL, policy: NotificationPolicy)?
 
@@ -120,10 +121,11 @@ struct DiffCommand {
             let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
             (report.pruneContents, report.pruneHeld) = (PruneCandidate.contents(of: plan.candidates), plan.held)
-        } else if run.fluxInventory != nil {
+        } else if run.prunesFlux {
             let plan = FluxInventoryPruner(client: run.client, discovery: Discovery(client: run.client))
                 .plan(flux, desired: desiredIdentities, concurrency: run.detector.options.concurrency)
             (report.prunable, report.pruneHeld, pruneProblems) = (plan.candidates.map(\.identity), plan.held, plan.problems.map(\.description))
+            report.pruneContents = PruneCandidate.contents(of: plan.candidates)
         }
         pruneProblems.forEach { StandardStream.printError("warning: prune preview incomplete: \($0)") }
         report.groups = flux.reportGroups
@@ -146,7 +148,7 @@ struct DiffCommand {
         remediation.forceRecreate = invocation.forceRecreate
         remediation.skipUnhealthy = invocation.skipUnhealthy || run.config?.skipUnhealthy == true
         remediation.suspendAll = run.config?.suspend == true
-        remediation.prune = run.prunedSet != nil || run.fluxInventory != nil
+        remediation.prune = run.prunedSet != nil || run.prunesFlux
         remediation.fluxUnits = run.desired.fluxUnits
         remediation.waitTimeout = invocation.waitTimeout
         if !invocation.assumeYes, isatty(STDIN_FILENO) == 1 {

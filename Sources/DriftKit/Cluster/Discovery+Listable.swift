@@ -14,13 +14,14 @@ extension Discovery {
             }
         }
         let lists = BoundedConcurrency.map(groupVersions, limit: max(1, concurrency)) { groupVersion in
-            (groupVersion, try? client.get(ResourcePath.groupVersionRoot(groupVersion)))
+            (groupVersion, Result { () throws(APIError) in try client.getIfPresent(ResourcePath.groupVersionRoot(groupVersion)) })
         }
         var resources: [APIResource] = []
         var unreadable: [String] = []
-        for (groupVersion, list) in lists {
-            guard let list else {
-                unreadable.append(groupVersion)
+        for (groupVersion, result) in lists {
+            // Gone since /apis was read (a CRD being removed): it serves nothing.
+            guard case let .success(found) = result, let list = found else {
+                if case .failure = result { unreadable.append(groupVersion) }
                 continue
             }
             let parts = groupVersion.split(separator: "/").map(String.init)
