@@ -247,12 +247,10 @@ public struct DiffInvocation: Equatable, Sendable {
 
     /// Reads a kubectl-style duration: `30s`, `2m`, `500ms`, `1h`, or plain seconds.
     static func duration(_ text: String, flag: String) throws(UsageError) -> Double {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
+        guard let seconds = DurationText.seconds(text) else {
+            throw UsageError("invalid value \"\(text)\" for \(flag): expected a duration such as 30s or 2m")
         }
-        if let value = Double(text), value > 0 { return value }
-        throw UsageError("invalid value \"\(text)\" for \(flag): expected a duration such as 30s or 2m")
+        return seconds
     }
 }
 

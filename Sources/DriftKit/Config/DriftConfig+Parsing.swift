@@ -30,7 +30,7 @@ private struct ConfigReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
-        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "suspend", "notify", "notifyOn",
+        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "suspend", "notify", "notifyOn",
         "skipUnhealthy",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
@@ -205,6 +205,8 @@ private struct ConfigReader {
                 config.ignoreManagers = try strings(value, at: path)
             case "handEditManagers":
                 config.handEditManagers = try strings(value, at: path)
+            case "hook":
+                config.hook = try hook(value, at: path)
             case "prune":
                 config.prune = try bool(value, at: path)
             case "applySet":
@@ -334,6 +336,46 @@ private struct ConfigReader {
             throw invalid(path, "give the expected context, server or both")
         }
         return pin
+    }
+
+    /// The `hook:` section, strict as the rest of the file.
+    private func hook(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.HookSettings {
+        var settings = DriftConfig.HookSettings()
+        for (key, member) in try mapping(value, at: path).orderedMembers {
+            let memberPath = path.appending(key)
+            switch key {
+            case "reconcile":
+                settings.reconcile = try oneOf(member, at: memberPath)
+            case "block":
+                settings.block = try oneOf(member, at: memberPath)
+            case "branches":
+                settings.branches = try strings(member, at: memberPath)
+            case "timeout":
+                // A bare number is seconds, as on the command line.
+                let text: String
+                if let number = member.intValue { text = String(number) } else { text = try nonEmptyString(member, at: memberPath) }
+                guard let seconds = DurationText.seconds(text) else {
+                    throw invalid(memberPath, "expected a duration such as 10s or 1m, found \"\(text)\"")
+                }
+                settings.timeout = seconds
+            case "prune":
+                settings.prune = try bool(member, at: memberPath)
+            default:
+                throw unknownKey(key, at: path, allowed: ["reconcile", "block", "branches", "timeout", "prune"])
+            }
+        }
+        return settings
+    }
+
+    /// One of an enumeration's raw values.
+    private func oneOf<Choice: RawRepresentable & CaseIterable>(
+        _ value: JSONValue, at path: ConfigKeyPath
+    ) throws(DriftConfigError) -> Choice where Choice.RawValue == String {
+        let text = try nonEmptyString(value, at: path)
+        guard let choice = Choice(rawValue: text) else {
+            throw invalid(path, "expected one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(text)\"")
+        }
+        return choice
     }
 
     // MARK: Ignore rules

@@ -82,6 +82,42 @@ public struct DriftConfig: Sendable, Equatable {
     /// Field managers whose fields count as hand edits (`HandEdits.defaultManagers` when nil);
     /// an empty list restores plain server-side-apply semantics.
     public var handEditManagers: [String]?
+    /// What `git-drift-hook` does in this repository (the `hook:` section).
+    public struct HookSettings: Sendable, Equatable {
+        /// How the hook brings the cluster up to the merged or pushed commits.
+        public enum Reconcile: String, Sendable, CaseIterable {
+            /// Preview only.
+            case none
+            /// `kubectl drift apply` of the affected objects.
+            case apply
+            /// Ask Flux to reconcile this repository's GitRepository and Kustomizations now.
+            case flux
+            /// Ask Argo CD to refresh this repository's Applications now.
+            case argocd
+        }
+
+        /// When a pre-push preview may refuse the push.
+        public enum Block: String, Sendable, CaseIterable {
+            /// Never: the hook only warns.
+            case never
+            /// When an object would fail on the server.
+            case errors
+        }
+
+        public var reconcile: Reconcile = .none
+        public var block: Block = .never
+        /// The branches whose merges and pushes are previewed; empty for the repository's default branch.
+        public var branches: [String] = []
+        /// The whole hook's time limit, in seconds.
+        public var timeout: Double = 10
+        /// Whether an `apply` reconcile prunes.
+        public var prune = false
+
+        public init() {}
+    }
+
+    /// The `hook:` section; nil when not set (the hook's defaults).
+    public var hook: HookSettings?
     /// `prune: true`: every run prunes, as `--prune`; nil when not set.
     public var prune: Bool?
     /// The ApplySet parent Secret's name, as `--applyset`; nil for the default.
@@ -108,6 +144,7 @@ public struct DriftConfig: Sendable, Equatable {
         ignoreDifferences = []
         ignoreManagers = []
         handEditManagers = nil
+        hook = nil
         prune = nil
         applySet = nil
         suspend = false

@@ -140,6 +140,25 @@ struct DriftConfigParsingTests {
         #expect(!config.driftFilter().rules.isEmpty)
     }
 
+    @Test("the hook section: its defaults, and every key read")
+    func hookSection() throws {
+        #expect(try ConfigTestSupport.parse(ConfigTestSupport.header).hook == nil)
+        let defaults = try #require(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {}\n").hook)
+        #expect(defaults == DriftConfig.HookSettings())
+        #expect(defaults.reconcile == .none && defaults.block == .never && defaults.timeout == 10 && !defaults.prune)
+        let hook = try #require(try ConfigTestSupport.parse(ConfigTestSupport.header + """
+            hook:
+              reconcile: flux
+              block: errors
+              branches: [main, release]
+              timeout: 1m
+              prune: true
+            """).hook)
+        #expect(hook.reconcile == .flux && hook.block == .errors && hook.branches == ["main", "release"])
+        #expect(hook.timeout == 60 && hook.prune)
+        #expect(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {timeout: 30}\n").hook?.timeout == 30)
+    }
+
     @Test("handEditManagers replaces the default list, an empty list turns hand edits off, --hand-edit-manager adds")
     func handEditManagers() throws {
         let unset = try ConfigTestSupport.parse(ConfigTestSupport.header)

@@ -60,6 +60,12 @@ struct DriftConfigValidationTests {
             name: "a number in a list of strings", text: "ignoreManagers:\n  - hpa\n  - 3\n",
             kind: "wrongType", key: "ignoreManagers[1]", line: 5),
         InvalidConfigCase(name: "a quoted boolean", text: "kustomize: \"yes\"\n", kind: "wrongType", key: "kustomize", line: 3),
+        InvalidConfigCase(
+            name: "an unknown hook reconcile mode", text: "hook:\n  block: errors\n  reconcile: kubectl\n",
+            kind: "invalidValue", key: "hook.reconcile", line: 5),
+        InvalidConfigCase(name: "a misspelt hook key", text: "hook:\n  branch: [main]\n", kind: "unknownKey", key: "hook.branch", line: 4),
+        InvalidConfigCase(name: "a hook timeout that is no duration", text: "hook:\n  timeout: soon\n", kind: "invalidValue", key: "hook.timeout", line: 4),
+        InvalidConfigCase(name: "a hook section that is a list", text: "hook: [apply]\n", kind: "wrongType", key: "hook", line: 3),
         InvalidConfigCase(name: "the document is a list", text: "- a\n", whole: true, kind: "wrongType", key: "(top level)", line: 1),
         InvalidConfigCase(
             name: "invalid regex in the third rule",
