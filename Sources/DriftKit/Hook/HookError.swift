@@ -2,8 +2,10 @@
 public enum HookError: Error, Equatable, CustomStringConvertible {
     /// `git` is not on PATH.
     case gitNotFound
-    /// `git rev-parse` refused the folder: not inside a Git repository.
-    case notARepository(directory: String, message: String)
+    /// The folder is not inside a Git repository.
+    case notARepository(directory: String)
+    /// `git rev-parse --git-path hooks` failed otherwise (a core.hooksPath through a file).
+    case gitFailed(directory: String, message: String)
     /// A file in the hooks folder could not be written, moved or removed.
     case notWritable(path: String, reason: String)
     /// A `--hooks` name this tool has no hook for.
@@ -15,9 +17,10 @@ public enum HookError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .gitNotFound:
             return "cannot find the hooks folder: git is not on PATH"
-        case .notARepository(let directory, let message):
-            let detail = message.isEmpty ? "" : " (\(message))"
-            return "\(directory) is not in a Git repository: git rev-parse --git-path hooks failed\(detail)"
+        case .notARepository(let directory):
+            return "\(directory) is not in a Git repository, so it has no hooks folder"
+        case .gitFailed(let directory, let message):
+            return "cannot find the hooks folder for \(directory): git rev-parse --git-path hooks failed: \(message)"
         case .notWritable(let path, let reason):
             return "cannot change the hooks folder: \(path): \(reason)"
         case .unknownHook(let name):

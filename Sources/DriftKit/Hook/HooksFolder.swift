@@ -12,18 +12,23 @@ public enum HooksFolder {
         }
         // `--path-format=absolute` resolves a relative core.hooksPath against the working
         // tree's top, where Git runs hooks, not against the current folder.
+        var gitEnvironment = environment
+        // Git's own words tell a folder outside any repository from other failures.
+        gitEnvironment["LC_ALL"] = "C"
         let process = ExternalProcess(
             executable: git, arguments: ["-C", directory, "rev-parse", "--path-format=absolute", "--git-path", "hooks"],
-            environment: environment, currentDirectory: nil, timeout: 30)
+            environment: gitEnvironment, currentDirectory: nil, timeout: 30)
         let output: ExternalProcess.Output
         do {
             output = try process.run()
         } catch {
-            throw .notARepository(directory: directory, message: error.reason)
+            throw .gitFailed(directory: directory, message: error.reason)
         }
         let path = String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .newlines)
         guard output.succeeded, !path.isEmpty else {
-            throw .notARepository(directory: directory, message: output.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))
+            let message = output.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
+            if message.contains("not a git repository") { throw .notARepository(directory: directory) }
+            throw .gitFailed(directory: directory, message: message.isEmpty ? output.ending : message)
         }
         return path
     }
