@@ -11,7 +11,7 @@ enum GitDriftHook {
           git-drift-hook install [--hooks post-merge,pre-push] [--repo DIR]
           git-drift-hook uninstall [--hooks post-merge,pre-push] [--repo DIR]
           git-drift-hook status [--hooks ...] [--repo DIR]
-          git-drift-hook post-merge             (run by Git)
+          git-drift-hook post-merge              (run by Git)
           git-drift-hook pre-push <remote> <url> (run by Git)
 
         install writes small sh scripts into the repository's hooks folder (as
@@ -33,7 +33,10 @@ enum GitDriftHook {
     ]
 
     /// Runs one invocation; returns the exit status (2 for any error).
-    static func run(_ arguments: [String]) -> Int32 {
+    static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        if arguments.isEmpty, let hook = HookName.preCommitStage(environment: environment) {
+            return preview(hook)
+        }
         guard let command = arguments.first else {
             printError(usage)
             return 2
@@ -43,9 +46,8 @@ enum GitDriftHook {
             return 0
         }
         if let hook = HookName(rawValue: command) {
-            // Git's own arguments follow; a merge or a push is never stopped by this.
-            print("git-drift-hook: the \(hook.rawValue) preview is not built yet; nothing to check")
-            return 0
+            // Git's own arguments follow.
+            return preview(hook)
         }
         guard let action = Action(rawValue: command) else {
             printError("git-drift-hook: unknown command \"\(command)\"; see git-drift-hook --help")
@@ -78,6 +80,12 @@ enum GitDriftHook {
             printError("git-drift-hook: \(error)")
         }
         return 2
+    }
+
+    /// The hook's preview; a merge or a push is never stopped by it.
+    private static func preview(_ hook: HookName) -> Int32 {
+        print("git-drift-hook: the \(hook.rawValue) preview is not built yet; nothing to check")
+        return 0
     }
 
     private static func printError(_ message: String) {

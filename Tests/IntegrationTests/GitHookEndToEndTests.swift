@@ -115,6 +115,26 @@ struct GitHookEndToEndTests {
         }
     }
 
+    @Test("from a linked worktree, the hooks go where Git runs them: the common hooks folder")
+    func worktree() async throws {
+        try await withSandbox { sandbox in
+            try sandbox.git(["worktree", "add", "-q", "-b", "side", sandbox.base + "/side"])
+            let install = try sandbox.hook(["install", "--hooks", "post-merge"], in: sandbox.base + "/side")
+            #expect(install.output == "post-merge: installed in \(sandbox.repo)/.git/hooks/post-merge\n", "\(install.errorOutput)")
+        }
+    }
+
+    @Test("reference-transaction, installed when asked, sees Git's update lines on stdin")
+    func referenceTransaction() async throws {
+        try await withSandbox { sandbox in
+            #expect(try sandbox.hook(["install", "--hooks", "reference-transaction"]).status == 0)
+            let before = try sandbox.revision("HEAD")
+            try sandbox.git(["update-ref", "refs/heads/marker", before])
+            #expect(sandbox.recorded.contains("args: reference-transaction committed\n\(Self.zeroCommit) \(before) refs/heads/marker\nend\n"),
+                "\(sandbox.recorded)")
+        }
+    }
+
     @Test("--repo names the repository from elsewhere")
     func repoFlag() async throws {
         try await withSandbox { sandbox in

@@ -14,6 +14,15 @@ public enum HookName: String, CaseIterable, Sendable {
     /// reference transaction's updates), which a chained hook must see too.
     var readsStandardInput: Bool { self != .postMerge }
 
+    /// The hook pre-commit runs us as: its entry `git-drift-hook` gets no arguments, only the
+    /// environment it sets for that stage (`PRE_COMMIT_REMOTE_NAME` for pre-push,
+    /// `PRE_COMMIT_IS_SQUASH_MERGE` for post-merge).
+    public static func preCommitStage(environment: [String: String]) -> HookName? {
+        if environment["PRE_COMMIT_REMOTE_NAME"] != nil { return .prePush }
+        if environment["PRE_COMMIT_IS_SQUASH_MERGE"] != nil { return .postMerge }
+        return nil
+    }
+
     /// The hooks named in a `--hooks` value (`post-merge,pre-push`), in order, each once.
     public static func list(_ value: String) throws(HookError) -> [HookName] {
         var hooks: [HookName] = []

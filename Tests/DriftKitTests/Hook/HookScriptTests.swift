@@ -75,4 +75,13 @@ struct HookScriptTests {
     func defaults() {
         #expect(HookName.defaults == [.postMerge, .prePush])
     }
+
+    @Test("pre-commit's stage is read from the environment it sets", arguments: [
+        (["PRE_COMMIT_REMOTE_NAME": "origin", "PRE_COMMIT_REMOTE_URL": "/r.git"], HookName.prePush),
+        (["PRE_COMMIT_IS_SQUASH_MERGE": "0"], .postMerge),
+        (["PRE_COMMIT": "1"], nil),
+    ])
+    func preCommitStage(environment: [String: String], hook: HookName?) {
+        #expect(HookName.preCommitStage(environment: environment) == hook)
+    }
 }
