@@ -57,7 +57,13 @@ public struct HookInstaller {
                     throw .savedHookInTheWay(hook: path, saved: saved)
                 }
                 try Self.move(path, to: saved)
-                try write(HookScript(hook: hook), to: path)
+                do {
+                    try write(HookScript(hook: hook), to: path)
+                } catch {
+                    // Without our script the saved original would run no more: put it back.
+                    try? Self.move(saved, to: path)
+                    throw error
+                }
                 output.write("\(hook.rawValue): installed in \(path); the existing hook moved to \(saved) and runs first\n")
             case .nothing:
                 try write(HookScript(hook: hook), to: path)
