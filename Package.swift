@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["DriftKit"],
             resources: [.copy("Fixtures")]
         ),
-        // Depends on the executable so that `swift test` builds the binary the end-to-end tests run.
-        .testTarget(name: "IntegrationTests", dependencies: ["DriftKit", "kubectl-drift"]),
+        // Depends on the executables so that `swift test` builds the binaries the end-to-end tests run.
+        .testTarget(name: "IntegrationTests", dependencies: ["DriftKit", "kubectl-drift", "git-drift-hook"]),
     ]
 )

@@ -1,0 +1,48 @@
+/// The POSIX sh script installed as a Git hook: runs the saved original first, then
+/// `git-drift-hook <hook>` unless `DRIFT_HOOK=skip`.
+public struct HookScript: Sendable, Equatable {
+    /// The line that marks a hook as git-drift-hook's own, so that `install` can tell it from
+    /// someone else's and `uninstall` never removes a hook it did not write.
+    public static let marker = "# git-drift-hook: managed hook; `git-drift-hook uninstall` restores the original"
+
+    /// The suffix of the original hook moved aside by `install` (`pre-push.drift-saved`).
+    public static let savedSuffix = ".drift-saved"
+
+    public var hook: HookName
+
+    public init(hook: HookName) { self.hook = hook }
+
+    /// Whether the hook file's text is one of ours.
+    public static func isOurs(_ text: String) -> Bool {
+        text.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == marker }
+    }
+
+    /// The script's text.
+    public var text: String {
+        let name = hook.rawValue
+        // Git feeds some hooks lines on standard input, which can be read only once: a copy
+        // lets the original and git-drift-hook both see all of it.
+        let input = hook.readsStandardInput ? """
+            input=$(mktemp "${TMPDIR:-/tmp}/git-drift-hook.XXXXXX") || exit 1
+            trap 'rm -f "$input"' EXIT
+            cat >"$input"
+
+            """ : "input=/dev/null\n"
+        return """
+            #!/bin/sh
+            \(Self.marker)
+            \(input)saved="$(dirname "$0")/\(name)\(Self.savedSuffix)"
+            # The original hook is not ours to skip: it runs first, and its failure is the hook's.
+            if [ -x "$saved" ]; then
+                "$saved" "$@" <"$input" || exit $?
+            fi
+            [ "$DRIFT_HOOK" = skip ] && exit 0
+            if ! command -v git-drift-hook >/dev/null 2>&1; then
+                echo "git-drift-hook: not found on PATH; skipping the drift preview (DRIFT_HOOK=skip silences this)" >&2
+                exit 0
+            fi
+            git-drift-hook \(name) "$@" <"$input"
+
+            """
+    }
+}
