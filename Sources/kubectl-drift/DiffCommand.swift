@@ -39,11 +39,17 @@ struct DiffCommand {
                 namespace: invocation.cluster.namespace ?? connection.namespace)
             : nil
         if let applySet {
-            // The cluster's own problems first, in the detector's words, before the parent is read.
-            try DriftDetector.probe(client, connection: connection)
-            let checked = try ApplySetMembership.checked(applySet, prune: prune, repository: desired.repository, client: client)
+            let checked: (membership: ApplySetMembership?, warning: String?)
+            do {
+                checked = try ApplySetMembership.checked(applySet, prune: prune, repository: desired.repository, client: client)
+            } catch {
+                // The run's first request: an unreachable cluster is said in the detector's words.
+                guard case let .api(apiError) = error, apiError.statusCode != 403 else { throw error }
+                throw DriftDetector.clusterError(apiError, connection: connection)
+            }
             options.membership = checked.membership
-            checked.warning.map { StandardStream.printError("warning: \($0)") }
+            // Only a run that writes records ownership; diff has nothing to warn about.
+            if invocation.remediate { checked.warning.map { StandardStream.printError("warning: \($0)") } }
         }
         let detector = DriftDetector(client: client, connection: connection, options: options)
         let run = Run(
@@ -118,7 +124,7 @@ struct DiffCommand {
             let pruner = Pruner(
                 client: run.client, discovery: Discovery(client: run.client), applySet: applySet,
                 fieldManager: run.detector.options.fieldManager)
-            let plan = pruner.plan(desired: desiredIdentities, parent: try pruner.readParent())
+            let plan = pruner.plan(desired: desiredIdentities, parent: run.detector.options.membership?.recorded ?? .absent)
             (report.prunable, pruneProblems) = (plan.candidates.map(\.identity), plan.problems.map(\.description))
             (report.pruneContents, report.pruneHeld) = (PruneCandidate.contents(of: plan.candidates), plan.held)
         } else if run.prunesFlux {

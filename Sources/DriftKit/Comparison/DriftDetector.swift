@@ -60,12 +60,16 @@ public struct DriftDetector: Sendable {
     public static func probe(_ client: APIClient, connection: ClusterConnection) throws(DriftError) {
         do {
             _ = try client.get("/version")
-        } catch .transport(.credentials(let reason)) {
-            // Not a network problem: the request was never sent.
-            throw .credentials(server: connection.server, reason: reason)
         } catch {
-            throw .cluster(server: connection.server, error)
+            throw clusterError(error, connection: connection)
         }
+    }
+
+    /// A failed first request as one error for the run: credentials that could not be had
+    /// (the request was never sent) or a cluster that cannot be reached or refused it.
+    public static func clusterError(_ error: APIError, connection: ClusterConnection) -> DriftError {
+        if case let .transport(.credentials(reason)) = error { return .credentials(server: connection.server, reason: reason) }
+        return .cluster(server: connection.server, error)
     }
 
     /// Called after each object's verdict with (done, total).

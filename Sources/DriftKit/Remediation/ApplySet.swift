@@ -178,11 +178,15 @@ public struct ApplySetMembership: Sendable, Hashable {
     public var required: Bool
     /// The repository recorded on the parent (`DesiredState.repository`).
     public var repository: String?
+    /// What the live parent recorded when the run started (`.absent` when there was none):
+    /// read once, for the check, the prune plan and the parent the run writes.
+    public var recorded: ApplySetParentState
 
-    public init(applySet: ApplySet, required: Bool, repository: String? = nil) {
+    public init(applySet: ApplySet, required: Bool, repository: String? = nil, recorded: ApplySetParentState) {
         self.applySet = applySet
         self.required = required
         self.repository = repository
+        self.recorded = recorded
     }
 
     /// The manifest as applied: labelled with this set's id, or, when membership is not

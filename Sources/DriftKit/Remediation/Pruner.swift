@@ -2,14 +2,20 @@ import Foundation
 
 extension ApplySetMembership {
     /// The membership a run records in `applySet`, checked against its live parent: when the
-    /// parent records another repository's objects, a run that prunes is refused, and any
-    /// other run records nothing (the reason is returned, to warn with).
+    /// parent records another repository's objects, or may not be read (a user without access
+    /// to Secrets), a run that prunes is refused, and any other run records nothing (the reason
+    /// is returned, to warn with).
     public static func checked(
         _ applySet: ApplySet, prune: Bool, repository: String?, client: APIClient
     ) throws(PruneError) -> (membership: ApplySetMembership?, warning: String?) {
-        let parent = try Pruner(client: client, discovery: Discovery(client: client), applySet: applySet).readParent()
+        let parent: ApplySetParentState
+        do {
+            parent = try Pruner(client: client, discovery: Discovery(client: client), applySet: applySet).readParent()
+        } catch let .api(error) where error.statusCode == 403 && !prune {
+            return (nil, "cannot read the ApplySet parent \(applySet.parentDescription): \(error); ownership of what this run applies is not recorded")
+        }
         guard let conflict = parent.conflict(with: repository, parent: applySet) else {
-            return (ApplySetMembership(applySet: applySet, required: prune, repository: repository), nil)
+            return (ApplySetMembership(applySet: applySet, required: prune, repository: repository, recorded: parent), nil)
         }
         if prune { throw .otherRepository(conflict) }
         return (nil, "\(conflict); ownership of what this run applies is not recorded")

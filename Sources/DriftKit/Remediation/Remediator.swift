@@ -160,7 +160,7 @@ public struct Remediator: Sendable {
         let pruner = applySet.map {
             Pruner(client: client, discovery: Discovery(client: client), applySet: $0, fieldManager: detector.options.fieldManager)
         }
-        let parent = try pruner?.readParent() ?? .absent
+        let parent = detector.options.membership?.recorded ?? .absent
         let writes = report.objects.contains { $0.status == .drifted || $0.status == .missing }
         if let applySet, !options.dryRun, !options.suspendAll, writes || options.prune {
             // Recorded before the members are written, so an interrupted run leaves nothing untracked.

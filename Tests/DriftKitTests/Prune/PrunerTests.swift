@@ -17,7 +17,7 @@ struct PrunerTests {
         func send(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
             requests.withLock { $0.append(request) }
             let path = String(request.path.split(separator: "?", maxSplits: 1).first ?? "")
-            if request.method == .delete {
+            if request.method == .delete || request.method == .get && path.hasSuffix("/denied-parent") {
                 if path.split(separator: "/").last?.hasPrefix("denied") == true {
                     return HTTPResponse(statusCode: 403, body: Data(#"{"kind":"Status","message":"forbidden by test","reason":"Forbidden","code":403}"#.utf8))
                 }
@@ -150,6 +150,18 @@ struct PrunerTests {
         let gone = pruner.plan(desired: [ObjectIdentity(group: "", kind: "ConfigMap", namespace: "shop", name: "other")], parent: .absent)
         #expect(gone.candidates.isEmpty)
         #expect(gone.held.map(\.identity.name).sorted() == ["applied", "by-hand", "orphan"])
+    }
+
+    @Test("a parent the user may not read: a plain run records nothing and says so; a pruning run is refused")
+    func unreadableParent() throws {
+        let client = APIClient(transport: ScriptedServer(lists: [:]))
+        let hidden = ApplySet(name: "denied-parent", namespace: "shop")
+        let plain = try ApplySetMembership.checked(hidden, prune: false, repository: nil, client: client)
+        #expect(plain.membership == nil)
+        #expect(plain.warning?.contains("cannot read the ApplySet parent secret/denied-parent (namespace shop)") == true)
+        #expect(throws: PruneError.self) { try ApplySetMembership.checked(hidden, prune: true, repository: nil, client: client) }
+        let absent = try ApplySetMembership.checked(set, prune: true, repository: nil, client: client)
+        #expect(absent.membership?.recorded == .absent)
     }
 
     @Test("a type that cannot be listed is a problem, and its members are not deleted")
