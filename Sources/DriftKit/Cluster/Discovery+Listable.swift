@@ -25,15 +25,8 @@ extension Discovery {
                 continue
             }
             let parts = groupVersion.split(separator: "/").map(String.init)
-            for entry in list["resources"]?.arrayValue ?? [] {
-                guard let name = entry["name"]?.stringValue, !name.contains("/"), let kind = entry["kind"]?.stringValue,
-                    entry["namespaced"]?.boolValue == true,
-                    entry["verbs"]?.arrayValue?.contains("list") == true
-                else { continue }
-                resources.append(APIResource(
-                    group: parts.count == 2 ? parts[0] : "", version: parts[parts.count - 1], name: name, kind: kind,
-                    namespaced: true))
-            }
+            resources += resourceList(list, group: parts.count == 2 ? parts[0] : "", version: parts[parts.count - 1])
+                .filter { $0.resource.namespaced && $0.verbs.contains("list") }.map(\.resource)
         }
         return (resources, unreadable)
     }

@@ -91,14 +91,19 @@ public final class Discovery: Sendable {
             return .failure(.api(apiVersion: apiVersion, error))
         }
         guard let list else { return .failure(.unknownAPIVersion(apiVersion: apiVersion, kind: "")) }
-        let resources = (list["resources"]?.arrayValue ?? []).compactMap { entry -> APIResource? in
+        return .success(resourceList(list, group: group, version: version).map(\.resource))
+    }
+
+    /// The resources of a group version's resource list (subresources left out), with their verbs.
+    static func resourceList(_ list: JSONValue, group: String, version: String) -> [(resource: APIResource, verbs: [String])] {
+        (list["resources"]?.arrayValue ?? []).compactMap { entry in
             guard let name = entry["name"]?.stringValue, !name.contains("/"),
                 let kind = entry["kind"]?.stringValue
             else { return nil }
-            return APIResource(
+            let resource = APIResource(
                 group: group, version: version, name: name, kind: kind,
                 namespaced: entry["namespaced"]?.boolValue ?? false)
+            return (resource, entry["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         }
-        return .success(resources)
     }
 }

@@ -10,17 +10,20 @@ public struct NamespaceContents: Sendable, Equatable {
 
     /// Lists every namespaced type in `namespace` (one LIST each) and sorts what it holds.
     ///
-    /// - Parameter isOwned: whether a live object is one of pruning's members.
+    /// - Parameters:
+    ///   - types: `Discovery.namespacedListableResources`, read once for all namespaces.
+    ///   - isOwned: whether a live object is one of pruning's members.
     public static func read(
-        namespace: String, client: APIClient, concurrency: Int, isOwned: @Sendable (JSONValue) -> Bool
+        namespace: String, types: Result<(resources: [APIResource], unreadable: [String]), APIError>,
+        client: APIClient, concurrency: Int, isOwned: @Sendable (JSONValue) -> Bool
     ) -> NamespaceContents {
         var contents = NamespaceContents()
         let resources: [APIResource]
-        do {
-            let found = try Discovery.namespacedListableResources(client: client, concurrency: concurrency)
+        switch types {
+        case let .success(found):
             resources = found.resources
             contents.unreadable = found.unreadable.map { "the resource list of \($0)" }
-        } catch {
+        case let .failure(error):
             contents.unreadable = ["the API groups: \(error)"]
             return contents
         }

@@ -91,6 +91,8 @@ public struct PruneHold: Sendable, Hashable {
     ) -> (candidates: [PruneCandidate], held: [PruneHold]) {
         var kept: [PruneCandidate] = []
         var held: [PruneHold] = []
+        // The namespaced types are discovered once, and only when a Namespace is to be checked.
+        var types: Result<(resources: [APIResource], unreadable: [String]), APIError>?
         for var candidate in candidates {
             guard candidate.identity.group.isEmpty, candidate.identity.kind == "Namespace" else {
                 kept.append(candidate)
@@ -102,7 +104,12 @@ public struct PruneHold: Sendable, Hashable {
                 held.append(PruneHold(identity: candidate.identity, reason: "Git still has \(inGit) object\(inGit == 1 ? "" : "s") in it"))
                 continue
             }
-            let contents = NamespaceContents.read(namespace: namespace, client: client, concurrency: concurrency, isOwned: isOwned)
+            let discovered = types ?? Result { () throws(APIError) in
+                try Discovery.namespacedListableResources(client: client, concurrency: concurrency)
+            }
+            types = discovered
+            let contents = NamespaceContents.read(
+                namespace: namespace, types: discovered, client: client, concurrency: concurrency, isOwned: isOwned)
             if let reason = contents.reasonToKeep {
                 held.append(PruneHold(identity: candidate.identity, reason: reason))
             } else {
