@@ -19,7 +19,11 @@ public enum HandEdits {
     /// Whether remediation takes over this entry's fields: written by a hand-edit manager, and
     /// not through the status subresource (status is never compared or applied).
     static func isTakenOver(_ entry: ManagedFields.Entry, managers: Set<String>) -> Bool {
-        managers.contains(entry.manager) && entry.subresource != "status"
+        isTakenOver(manager: entry.manager, subresource: entry.subresource, managers: managers)
+    }
+
+    static func isTakenOver(manager: String, subresource: String?, managers: Set<String>) -> Bool {
+        managers.contains(manager) && subresource != "status"
     }
 
     /// The fields of `object` that hand-edit managers own and no other manager does.

@@ -20,7 +20,8 @@ public enum ManagerAdoption {
         else { return nil }
         let isOurs = { (entry: JSONValue) in entry["manager"]?.stringValue == manager && entry["operation"] == "Apply" }
         let adopted = entries.filter { entry in
-            entry["manager"]?.stringValue.map(managers.contains) == true && entry["subresource"] != "status" && !isOurs(entry)
+            guard let name = entry["manager"]?.stringValue, !isOurs(entry) else { return false }
+            return HandEdits.isTakenOver(manager: name, subresource: entry["subresource"]?.stringValue, managers: managers)
         }
         guard !adopted.isEmpty else { return nil }
 
