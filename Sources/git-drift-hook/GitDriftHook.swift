@@ -35,7 +35,8 @@ enum GitDriftHook {
     /// Runs one invocation; returns the exit status (2 for any error).
     static func run(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         if arguments.isEmpty, let hook = HookName.preCommitStage(environment: environment) {
-            return preview(hook)
+            let (gitArguments, input) = hook.preCommitInvocation(environment: environment)
+            return runHook(hook, gitArguments, input: input, environment: environment)
         }
         guard let command = arguments.first else {
             printError(usage)
@@ -47,7 +48,7 @@ enum GitDriftHook {
         }
         if let hook = HookName(rawValue: command) {
             // Git's own arguments follow.
-            return preview(hook)
+            return runHook(hook, Array(arguments.dropFirst()), input: nil, environment: environment)
         }
         guard let action = Action(rawValue: command) else {
             printError("git-drift-hook: unknown command \"\(command)\"; see git-drift-hook --help")
@@ -82,13 +83,73 @@ enum GitDriftHook {
         return 2
     }
 
-    /// The hook's preview; a merge or a push is never stopped by it.
-    private static func preview(_ hook: HookName) -> Int32 {
-        print("git-drift-hook: the \(hook.rawValue) preview is not built yet; nothing to check")
-        return 0
+    /// Runs an installed hook: `git-drift-hook post-merge 0`, `pre-push origin URL`,
+    /// `reference-transaction committed`, with `--output json` or `--color` before git's words.
+    /// - Parameter input: git's standard input lines when already known; nil reads them.
+    private static func runHook(_ hook: HookName, _ words: [String], input: String?, environment: [String: String]) -> Int32 {
+        var json = environment["DRIFT_HOOK_OUTPUT"] == "json"
+        var color = ColorMode.auto
+        var gitArguments: [String] = []
+        var rest = words[...]
+        while let word = rest.popFirst() {
+            switch word {
+            case "--output", "-o":
+                guard let value = rest.popFirst(), ["json", "text"].contains(value) else {
+                    printError("git-drift-hook: --output takes json or text")
+                    return 2
+                }
+                json = value == "json"
+            case "--color":
+                guard let value = rest.popFirst(), let mode = ColorMode(rawValue: value) else {
+                    printError("git-drift-hook: --color takes auto, always or never")
+                    return 2
+                }
+                color = mode
+            default: gitArguments.append(word)
+            }
+        }
+        if environment["DRIFT_HOOK"] == "skip" { return 0 }
+        let input = input ?? (hook.readsStandardInput
+            ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : "")
+        let watch = HookWatch()
+        startWatchdog(watch, hook: hook)
+        let run = HookRun(
+            hook: hook, arguments: gitArguments, input: input, directory: FileManager.default.currentDirectoryPath,
+            environment: environment, json: json,
+            color: color.isEnabled(isTerminal: isatty(STDERR_FILENO) == 1, environment: environment), watch: watch)
+        var output = StandardOutput()
+        var messages = StandardError()
+        return run.run(output: &output, messages: &messages)
+    }
+
+    /// Ends the process, exit 0, once the hook outlasts `hook.timeout`: the merge or push is
+    /// never held up by a slow cluster.
+    private static func startWatchdog(_ watch: HookWatch, hook: HookName) {
+        let thread = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: 0.05)
+                guard let remaining = watch.remaining, remaining <= 0 else { continue }
+                let (timeout, phase) = watch.current
+                let seconds = timeout.map { String(format: "%gs", $0) } ?? "its time limit"
+                printError("git-drift-hook: warning: stopped after \(seconds) (hook.timeout in drift.yaml) while \(phase); "
+                    + "the \(hook == .prePush ? "push" : "merge") goes on; kubectl drift diff shows the cluster's state")
+                exit(0)
+            }
+        }
+        thread.start()
     }
 
     private static func printError(_ message: String) {
         FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
     }
+}
+
+/// Standard output as a `TextOutputStream`.
+struct StandardOutput: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardOutput.write(Data(string.utf8)) }
+}
+
+/// Standard error as a `TextOutputStream`.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
 }

@@ -23,13 +23,10 @@ struct DiffCommand {
         guard !desired.manifests.isEmpty else { throw ManifestError.noObjects(paths: invocation.source.filenames) }
         try checkPinnedCluster(desired.config, connection: connection)
 
-        var options = DriftOptions()
-        options.fieldManager = invocation.fieldManager ?? desired.config?.fieldManager ?? DiffInvocation.defaultFieldManager
-        options.concurrency = invocation.concurrency ?? desired.config?.concurrency ?? DiffInvocation.defaultConcurrency
-        options.explicitNamespace = invocation.cluster.namespace
-        options.filter = (desired.config ?? DriftConfig()).driftFilter(
-            ignoringPaths: invocation.ignorePaths, managers: invocation.ignoreManagers)
-        options.handEditManagers = (desired.config ?? DriftConfig()).handEditManagers(adding: invocation.handEditManagers)
+        var options = DriftOptions(
+            config: desired.config, fieldManager: invocation.fieldManager, concurrency: invocation.concurrency,
+            explicitNamespace: invocation.cluster.namespace, ignorePaths: invocation.ignorePaths,
+            ignoreManagers: invocation.ignoreManagers, handEditManagers: invocation.handEditManagers)
         // With Flux, Flux's inventories record ownership; otherwise an ApplySet does: every
         // object an apply writes carries its part-of label, and with --prune every object must.
         let prune = invocation.prune || desired.config?.prune == true

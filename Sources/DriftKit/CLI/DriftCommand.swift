@@ -74,6 +74,16 @@ public struct SourceSelection: Equatable, Sendable {
         OptionSpec("--flux", takesValue: false),
     ]
 
+    /// Everything drift.yaml names (its `paths` or `flux` section), at `revision`.
+    init(revision: SourceRevision) {
+        filenames = []
+        recursive = false
+        self.revision = revision
+        kustomizations = []
+        kustomizeCommand = nil
+        flux = false
+    }
+
     /// - Parameter requireFilenames: false when `drift.yaml` may name the paths instead.
     init(_ parsed: ParsedArguments, command: String, requireFilenames: Bool = true) throws(UsageError) {
         filenames = parsed.all("--filename")
@@ -139,9 +149,6 @@ public struct DiffInvocation: Equatable, Sendable {
     /// `--applyset NAME`: the ApplySet parent Secret (in the `--namespace`, else the context's);
     /// nil for drift.yaml's `applySet`, else `ApplySet.defaultParentName`.
     public var applySetName: String?
-
-    public static let defaultFieldManager = "kubectl-drift"
-    public static let defaultConcurrency = 8
 
     static let options = SourceSelection.options + clusterOptions + [
         OptionSpec("--output", "-o", takesValue: true),

@@ -17,6 +17,18 @@ public struct HookScript: Sendable, Equatable {
         text.split(separator: "\n", omittingEmptySubsequences: false).contains { $0 == marker }
     }
 
+    /// Lines that end the script early when git-drift-hook has nothing to do: every ref
+    /// update of every git command runs reference-transaction, and only a push that pre-push
+    /// previewed leaves a pending reconcile (`PendingReconcile`).
+    private var guardLines: String {
+        guard hook == .referenceTransaction else { return "" }
+        return """
+            [ "$1" = committed ] || exit 0
+            [ -f "$(git rev-parse --absolute-git-dir)/\(PendingReconcile.fileName)" ] || exit 0
+
+            """
+    }
+
     /// The script's text.
     public var text: String {
         let name = hook.rawValue
@@ -37,7 +49,7 @@ public struct HookScript: Sendable, Equatable {
                 "$saved" "$@" <"$input" || exit $?
             fi
             [ "$DRIFT_HOOK" = skip ] && exit 0
-            if ! command -v git-drift-hook >/dev/null 2>&1; then
+            \(guardLines)            if ! command -v git-drift-hook >/dev/null 2>&1; then
                 echo "git-drift-hook: not found on PATH; skipping the drift preview (DRIFT_HOOK=skip silences this)" >&2
                 exit 0
             fi

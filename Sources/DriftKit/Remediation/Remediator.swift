@@ -118,6 +118,10 @@ public struct RemediationOptions: Sendable {
     public var fluxUnits: [FluxUnit] = []
     /// After applying, wait this long for applied workloads to become healthy; nil does not wait.
     public var waitTimeout: Double?
+    /// With `prune`, when the manifests are only part of Git (the hook applies what the merged
+    /// commits changed): only these objects may be pruned, and the ApplySet parent keeps every
+    /// kind and namespace it records; nil when the manifests are all of Git.
+    public var pruneOnly: Set<ObjectIdentity>?
 
     public init() {}
 }
@@ -231,20 +235,34 @@ public struct Remediator: Sendable {
         if options.prune, let flux, !options.suspendAll {
             let plan = FluxInventoryPruner(client: client, discovery: Discovery(client: client))
                 .plan(flux, desired: Set(report.objects.map(\.identity)), concurrency: detector.options.concurrency)
-            prune(plan.candidates, problems: plan.problems.map(\.description), into: &remediation)
-            remediation.pruneHeld = plan.held
+            prune(allowed(plan.candidates), problems: plan.problems.map(\.description), into: &remediation)
+            remediation.pruneHeld = allowed(plan.held)
         }
         if options.prune, let pruner, let applySet, !options.suspendAll {
             let desired = Set(report.objects.map(\.identity))
             let plan = pruner.plan(desired: desired, parent: parent, concurrency: detector.options.concurrency)
-            prune(plan.candidates, problems: plan.problems.map(\.description), into: &remediation)
-            remediation.pruneHeld = plan.held
+            prune(allowed(plan.candidates), problems: plan.problems.map(\.description), into: &remediation)
+            remediation.pruneHeld = allowed(plan.held)
             if !options.dryRun, remediation.exitCode == 0 {
-                // What is kept stays recorded, so a later prune looks at it again.
-                try writeParent(applySet, members: Array(desired) + plan.held.map(\.identity), recorded: .empty)
+                // What is kept stays recorded, so a later prune looks at it again; a run that saw
+                // only part of Git forgets nothing the parent records.
+                try writeParent(
+                    applySet, members: Array(desired) + plan.held.map(\.identity),
+                    recorded: options.pruneOnly == nil ? .empty : parent)
             }
         }
         return remediation
+    }
+
+    /// The prune candidates `pruneOnly` allows.
+    private func allowed(_ candidates: [PruneCandidate]) -> [PruneCandidate] {
+        guard let only = options.pruneOnly else { return candidates }
+        return candidates.filter { only.contains($0.identity) }
+    }
+
+    private func allowed(_ held: [PruneHold]) -> [PruneHold] {
+        guard let only = options.pruneOnly else { return held }
+        return held.filter { only.contains($0.identity) }
     }
 
     /// Deletes prune candidates, or lists them in a dry run; asks first on a terminal.

@@ -85,7 +85,8 @@ public enum ReportDocument {
         return entry
     }
 
-    private static func entry(for change: FieldChange) -> JSONObject {
+    /// One entry of `changes[]`: the path, both values and who made the live one.
+    static func entry(for change: FieldChange) -> JSONObject {
         var entry = JSONObject()
         entry["path"] = .string(change.path)
         // An absent side is left out, so `null` always means a null value.

@@ -110,7 +110,7 @@ public struct TextReporter: Sendable {
     }
 
     /// `/spec/replicas  5 → 3  (kubectl scale, 12m ago)`.
-    private func changeRow(_ change: FieldChange) -> [String] {
+    func changeRow(_ change: FieldChange) -> [String] {
         let values = "\(change.live.map(Self.brief) ?? "(none)") → \(change.desired.map(Self.brief) ?? "(removed)")"
         return [change.path, values] + (change.cause.map { ["(\(describe($0)))"] } ?? [])
     }
@@ -133,7 +133,7 @@ public struct TextReporter: Sendable {
         return names.joined(separator: ", ")
     }
 
-    private func describe(_ cause: ChangeCause) -> String {
+    func describe(_ cause: ChangeCause) -> String {
         switch cause {
         case let .cluster(writer): return [writer.displayName, age(writer.time)].compactMap { $0 }.joined(separator: ", ")
         case .git: return "changed in Git since it was applied"

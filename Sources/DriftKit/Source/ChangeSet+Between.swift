@@ -68,21 +68,28 @@ extension ChangeSet {
             try afterFiles.addAll(under: path)
         }
 
-        let before = try beforeFiles.manifests()
-        let after = try afterFiles.manifests()
+        let changes = Change.compare(before: try beforeFiles.manifests(), after: try afterFiles.manifests())
+        return ChangeSet(from: from.revision, fromID: from.id, to: to.revision, toID: to.id, changes: changes)
+    }
+}
+
+extension ChangeSet.Change {
+    /// The changes from one list of objects to another, matched by identity and compared as
+    /// parsed values.
+    static func compare(before: [Manifest], after: [Manifest]) -> [ChangeSet.Change] {
         let afterByIdentity = Dictionary(after.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
         let beforeIdentities = Set(before.map(\.identity))
-        var changes: [Change] = []
+        var changes: [ChangeSet.Change] = []
         for manifest in before {
             if let newer = afterByIdentity[manifest.identity] {
-                if newer.object != manifest.object { changes.append(Change(before: manifest, after: newer)) }
+                if newer.object != manifest.object { changes.append(ChangeSet.Change(before: manifest, after: newer)) }
             } else {
-                changes.append(Change(before: manifest, after: nil))
+                changes.append(ChangeSet.Change(before: manifest, after: nil))
             }
         }
         for manifest in after where !beforeIdentities.contains(manifest.identity) {
-            changes.append(Change(before: nil, after: manifest))
+            changes.append(ChangeSet.Change(before: nil, after: manifest))
         }
-        return ChangeSet(from: from.revision, fromID: from.id, to: to.revision, toID: to.id, changes: changes)
+        return changes
     }
 }

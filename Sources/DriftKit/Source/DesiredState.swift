@@ -46,7 +46,7 @@ public struct DesiredStateRequest {
     public func load() throws -> DesiredState {
         let (tree, paths, repository) = try openTree()
         var state = try load(tree: tree, paths: paths, repository: repository)
-        state.repository = repository?.remoteURLs().first.map(FluxSources.normalizedURL)
+        state.repository = repository?.remoteIdentity
         return state
     }
 

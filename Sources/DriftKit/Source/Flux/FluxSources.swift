@@ -84,6 +84,10 @@ struct FluxSources {
 }
 
 extension GitRepository {
+    /// The repository's identity across clones: its first remote URL, normalised so that
+    /// clones over SSH and HTTPS agree; nil without remotes.
+    public var remoteIdentity: String? { remoteURLs().first.map(FluxSources.normalizedURL) }
+
     /// The URLs of the repository's remotes, for `FluxOptions.repositoryURLs`: as configured
     /// (`remote.<name>.url`, which is what a GitRepository's `spec.url` is compared with), then
     /// as rewritten by `url.<base>.insteadOf` rules when that differs.
