@@ -360,8 +360,15 @@ private struct ConfigReader {
                 settings.timeout = seconds
             case "prune":
                 settings.prune = try bool(member, at: memberPath)
+            case "source":
+                let text = try nonEmptyString(member, at: memberPath)
+                let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
+                    throw invalid(memberPath, "expected namespace/name, such as flux-system/flux-system, found \"\(text)\"")
+                }
+                settings.source = text
             default:
-                throw unknownKey(key, at: path, allowed: ["reconcile", "block", "branches", "timeout", "prune"])
+                throw unknownKey(key, at: path, allowed: ["reconcile", "block", "branches", "timeout", "prune", "source"])
             }
         }
         return settings

@@ -112,6 +112,9 @@ public struct DriftConfig: Sendable, Equatable {
         public var timeout: Double = 10
         /// Whether an `apply` reconcile prunes.
         public var prune = false
+        /// `namespace/name` of what a `flux` or `argocd` reconcile asks: the GitRepository to
+        /// use, or the Application to refresh; nil to find them by the repository's remote URLs.
+        public var source: String?
 
         public init() {}
     }

@@ -159,6 +159,20 @@ struct DriftConfigParsingTests {
         #expect(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {timeout: 30}\n").hook?.timeout == 30)
     }
 
+    @Test("hook.source names a GitRepository or Application as namespace/name")
+    func hookSource() throws {
+        #expect(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {}\n").hook?.source == nil)
+        let hook = try ConfigTestSupport.parse(ConfigTestSupport.header + "hook:\n  reconcile: flux\n  source: flux-system/deploy\n").hook
+        #expect(hook?.source == "flux-system/deploy")
+    }
+
+    @Test("a hook.source without exactly one / between a namespace and a name is refused, naming the key and line",
+          arguments: ["deploy", "flux-system/deploy/x", "/deploy", "flux-system/"])
+    func hookSourceRefused(_ value: String) {
+        #expect(ConfigTestSupport.error(ConfigTestSupport.header + "hook:\n  source: \"\(value)\"\n")?.description
+            == "drift.yaml:4: hook.source: expected namespace/name, such as flux-system/flux-system, found \"\(value)\"")
+    }
+
     @Test("handEditManagers replaces the default list, an empty list turns hand edits off, --hand-edit-manager adds")
     func handEditManagers() throws {
         let unset = try ConfigTestSupport.parse(ConfigTestSupport.header)

@@ -54,7 +54,7 @@ enum FluxTestAPI {
             spec: helmReleaseSpec, status: ["type": "object", "x-kubernetes-preserve-unknown-fields": true], client: client)
     }
 
-    private static func define(
+    static func define(
         group: String, kind: String, plural: String, version: String, spec: JSONValue, status: JSONValue, client: APIClient
     ) async throws {
         let name = "\(plural).\(group)"
