@@ -18,7 +18,7 @@ struct GitHookEndToEndTests {
             let install = try sandbox.hook(["install"])
             #expect(install.status == 0, "\(install.errorOutput)")
             #expect(install.output.contains("post-merge: installed in \(sandbox.repo)/.git/hooks/post-merge"))
-            #expect(!FileManager.default.fileExists(atPath: sandbox.repo + "/.git/hooks/reference-transaction"))
+            #expect(install.output.contains("reference-transaction: installed in \(sandbox.repo)/.git/hooks/reference-transaction"))
 
             try sandbox.commit("upstream", in: sandbox.other)
             try sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
@@ -94,6 +94,7 @@ struct GitHookEndToEndTests {
             #expect(again.output == """
                 post-merge: already installed in \(hooks)/post-merge; nothing changed
                 pre-push: already installed in \(hooks)/pre-push; nothing changed
+                reference-transaction: already installed in \(hooks)/reference-transaction; nothing changed
 
                 """)
             #expect(try snapshot(of: hooks) == before)
@@ -124,13 +125,17 @@ struct GitHookEndToEndTests {
         }
     }
 
-    @Test("reference-transaction, installed when asked, sees Git's update lines on stdin")
+    @Test("reference-transaction calls git-drift-hook only for a committed transaction while a pushed reconcile is pending, with Git's update lines on stdin")
     func referenceTransaction() async throws {
         try await withSandbox { sandbox in
             #expect(try sandbox.hook(["install", "--hooks", "reference-transaction"]).status == 0)
             let before = try sandbox.revision("HEAD")
+            try sandbox.git(["update-ref", "refs/heads/idle", before])
+            #expect(sandbox.recorded.isEmpty, "nothing pending: every ref update of every git command must stay cheap")
+
+            try "".write(toFile: sandbox.repo + "/.git/" + PendingReconcile.fileName, atomically: true, encoding: .utf8)
             try sandbox.git(["update-ref", "refs/heads/marker", before])
-            #expect(sandbox.recorded.contains("args: reference-transaction committed\n\(Self.zeroCommit) \(before) refs/heads/marker\nend\n"),
+            #expect(sandbox.recorded == "args: reference-transaction committed\n\(Self.zeroCommit) \(before) refs/heads/marker\nend\n",
                 "\(sandbox.recorded)")
         }
     }
@@ -180,8 +185,8 @@ struct GitHookEndToEndTests {
         }
     }
 
-    @Test("the real git-drift-hook as the hook never stops a merge or a push")
-    func placeholderPreview() async throws {
+    @Test("the real git-drift-hook in a repository without drift.yaml says so in one line and never stops the push")
+    func noConfiguration() async throws {
         try await withSandbox { sandbox in
             try FileManager.default.removeItem(atPath: sandbox.base + "/bin/git-drift-hook")
             try FileManager.default.createSymbolicLink(atPath: sandbox.base + "/bin/git-drift-hook", withDestinationPath: HookBinary.path)
@@ -189,7 +194,10 @@ struct GitHookEndToEndTests {
             try sandbox.commit("local", in: sandbox.repo)
             let push = try sandbox.git(["push", "origin", "main"])
             #expect(push.status == 0, "\(push.errorOutput)")
-            #expect(push.output.contains("git-drift-hook: the pre-push preview is not built yet; nothing to check\n"))
+            let head = try sandbox.revision("HEAD")
+            let text = push.output + push.errorOutput
+            #expect(text.contains("git-drift-hook: no drift.yaml at the root of \(head.prefix(7)): nothing to preview (see docs/drift-yaml.md)\n"), "\(text)")
+            #expect(text.components(separatedBy: "git-drift-hook:").count == 2, "one line: \(text)")
         }
     }
 

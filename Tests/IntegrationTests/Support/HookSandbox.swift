@@ -12,7 +12,13 @@ final class HookSandbox {
     /// What the stand-in recorded: per call its arguments, then its standard input.
     var recordPath: String { base + "/drift-calls" }
 
-    init() throws {
+    /// Added to every command's environment (`KUBECONFIG` for the real hook).
+    let environment: [String: String]
+
+    /// - Parameter realHook: put the built `git-drift-hook` on PATH instead of the stand-in,
+    ///   so that git runs the real preview.
+    init(realHook: Bool = false, environment: [String: String] = [:]) throws {
+        self.environment = environment
         base = FileManager.default.temporaryDirectory
             .appendingPathComponent("drift-hook-\(UUID().uuidString)").resolvingSymlinksInPath().path
         try FileManager.default.createDirectory(atPath: base + "/bin", withIntermediateDirectories: true)
@@ -29,10 +35,14 @@ final class HookSandbox {
             [pull]
             \trebase = false
             """.write(toFile: base + "/gitconfig", atomically: true, encoding: .utf8)
-        try writeScript(base + "/bin/git-drift-hook", """
-            #!/bin/sh
-            { echo "args: $*"; cat; echo "end"; } >>"\(recordPath)"
-            """)
+        if realHook {
+            try FileManager.default.createSymbolicLink(atPath: base + "/bin/git-drift-hook", withDestinationPath: HookBinary.path)
+        } else {
+            try writeScript(base + "/bin/git-drift-hook", """
+                #!/bin/sh
+                { echo "args: $*"; cat; echo "end"; } >>"\(recordPath)"
+                """)
+        }
         try git(["init", "-q", "--bare", remote], in: base)
         try git(["clone", "-q", remote, repo], in: base)
         try commit("first", in: repo)
@@ -48,6 +58,7 @@ final class HookSandbox {
             "HOME": base, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": base + "/gitconfig",
             "PATH": base + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
         ]
+        environment.merge(self.environment) { $1 }
         environment.merge(extra) { $1 }
         return environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
