@@ -29,8 +29,3 @@ struct GitOpsKind: Sendable, Equatable {
         return ObjectIdentity(group: group, kind: kind, namespace: object[["metadata", "namespace"]]?.stringValue, name: name)
     }
 }
-
-extension ObjectIdentity {
-    /// `namespace/name`, as drift.yaml's `hook.source` and Flux's references write it.
-    var namespacedName: String { "\(namespace ?? "")/\(name)" }
-}

@@ -19,14 +19,15 @@ extension ReconcileTrigger {
         }
         // The source first: it fetches the new commits the Kustomizations then apply.
         plan.annotate(.gitRepository, sources)
-        let sourceNames = sources.map { "GitRepository \($0.namespacedName)" }.joined(separator: ", ")
+        let onlySources = sources.count == 1 ? "only the source is annotated" : "only the sources are annotated"
         guard let kustomizations = try listAll(.kustomization, client: client) else {
-            plan.note("flux: the cluster has no \(GitOpsKind.kustomization.apiName) API; only \(sourceNames) is annotated")
+            plan.note("flux: the cluster has no \(GitOpsKind.kustomization.apiName) API; \(onlySources)")
             return plan
         }
         let selected = selection.kustomizations(in: kustomizations, of: sources)
         if selected.isEmpty {
-            plan.note("flux: no Kustomization of \(sourceNames) holds the changed paths; only the source is annotated")
+            let sourceNames = sources.map { "GitRepository \($0.namespacedName)" }.joined(separator: ", ")
+            plan.note("flux: no Kustomization of \(sourceNames) holds the changed paths; \(onlySources)")
         }
         plan.annotate(.kustomization, selected)
         return plan

@@ -9,12 +9,13 @@ enum ConfigTestSupport {
         return try String(contentsOf: root.appendingPathComponent("config").appendingPathComponent(name), encoding: .utf8)
     }
 
-    /// The first ```yaml block of docs/drift-yaml.md.
-    static func documentedExample() throws -> String {
+    /// The first ```yaml block of docs/drift-yaml.md, or of its section under `heading`.
+    static func documentedExample(under heading: String? = nil) throws -> String {
         let repository = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(contentsOf: repository.appendingPathComponent("docs/drift-yaml.md"), encoding: .utf8)
-        let start = try #require(text.range(of: "```yaml\n"))
+        let section = try heading.map { heading in try #require(text.range(of: "\n\(heading)\n")).upperBound } ?? text.startIndex
+        let start = try #require(text.range(of: "```yaml\n", range: section..<text.endIndex))
         let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
         return String(text[start.upperBound..<end.lowerBound])
     }
@@ -159,11 +160,14 @@ struct DriftConfigParsingTests {
         #expect(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {timeout: 30}\n").hook?.timeout == 30)
     }
 
-    @Test("hook.source names a GitRepository or Application as namespace/name")
+    @Test("hook.source names a GitRepository or Application as namespace/name, as the hook section's documented example does")
     func hookSource() throws {
         #expect(try ConfigTestSupport.parse(ConfigTestSupport.header + "hook: {}\n").hook?.source == nil)
         let hook = try ConfigTestSupport.parse(ConfigTestSupport.header + "hook:\n  reconcile: flux\n  source: flux-system/deploy\n").hook
         #expect(hook?.source == "flux-system/deploy")
+        let documented = try ConfigTestSupport.parse(
+            ConfigTestSupport.header + (try ConfigTestSupport.documentedExample(under: "### The hook section"))).hook
+        #expect(documented?.reconcile == .flux && documented?.source == "flux-system/flux-system")
     }
 
     @Test("a hook.source without exactly one / between a namespace and a name is refused, naming the key and line",

@@ -46,7 +46,7 @@ struct ReconcileTriggerTests {
         ])
         #expect(outcome.requested.map(\.identity.name) == ["flux-system"])
         #expect(outcome.notes == [
-            "flux: the cluster has no kustomize.toolkit.fluxcd.io/v1 Kustomization API; only GitRepository flux-system/flux-system is annotated",
+            "flux: the cluster has no kustomize.toolkit.fluxcd.io/v1 Kustomization API; only the source is annotated",
         ])
     }
 
