@@ -266,7 +266,9 @@ struct GitHookPreviewEndToEndTests {
         let text = Self.printed(push)
         #expect(push.status == 0, "\(text)")
         #expect(text.contains("warning:"), "\(text)")
-        #expect(text.contains(stalls ? "hook.timeout" : "cannot reach the cluster"), "\(text)")
+        // A stalled server: the request's own timeout (the time the hook has left) or the hook's watchdog ends it.
+        #expect(text.contains("cannot reach the cluster") || (stalls && text.contains("hook.timeout")), "\(text)")
+        #expect(!stalls || text.contains("no answer from") || text.contains("hook.timeout"), "\(text)")
         #expect(elapsed < 6, "the push waited \(elapsed)s")
     }
 

@@ -312,7 +312,7 @@ struct HookSession {
             }
             var transport = CurlTransport.Options()
             // No single request may outlast the hook.
-            transport.requestTimeout = max(1, min(transport.requestTimeout, run.watch.remaining ?? setup.settings.timeout))
+            transport.requestTimeout = max(1, min(transport.requestTimeout, (run.watch.remaining ?? setup.settings.timeout).rounded(.down)))
             transport.connectTimeout = min(transport.connectTimeout, transport.requestTimeout)
             let client = APIClient(transport: try CurlTransport(connection: connection, options: transport))
             var options = DriftOptions(config: setup.config)
