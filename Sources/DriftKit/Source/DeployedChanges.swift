@@ -46,10 +46,11 @@ public struct DeployedChanges {
         if rendered {
             let folder = old.repository.workingDirectory ?? old.repository.gitDirectory
             func load(_ commit: GitCommit) throws -> DesiredState {
-                try DesiredStateRequest(
+                var request = DesiredStateRequest(
                     source: SourceSelection(revision: .commit(commit.id)), configFile: nil, currentDirectory: folder,
-                    environment: environment, standardInput: { "" }
-                ).load()
+                    environment: environment, standardInput: { "" })
+                request.config = config
+                return try request.load()
             }
             let before = try load(old)
             let after = try load(new)

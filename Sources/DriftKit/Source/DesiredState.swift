@@ -23,6 +23,9 @@ public struct DesiredStateRequest {
     public var source: SourceSelection
     /// `--config FILE`; nil reads `drift.yaml` at the root of the tree being read.
     public var configFile: String?
+    /// The config itself, read already: both commits of a change are read as the newer one's
+    /// drift.yaml says (the older may have none); nil reads it as `configFile` says.
+    public var config: DriftConfig?
     public var currentDirectory: String
     public var environment: [String: String]
     public var standardInput: () throws -> String
@@ -52,7 +55,7 @@ public struct DesiredStateRequest {
 
     private func load(tree: any SourceTree, paths: [String], repository: GitRepository?) throws -> DesiredState {
         let root = repositoryRoot(tree: tree, repository: repository)
-        let config = try readConfig(rootTree: root)
+        let config = try self.config ?? readConfig(rootTree: root)
         var warnings: [String] = []
 
         if source.flux || config?.flux != nil {
