@@ -242,6 +242,81 @@ struct GitHookPreviewEndToEndTests {
         }
     }
 
+    @Test("a manifest the merge removes is deleted when the tool applied it and hook.prune is on; one it never applied is left alone")
+    func removedObjects() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let configMap = { (name: String) in "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(name), namespace: \(namespace)}\n" }
+            let repo = try await Deployed(namespace: namespace, hook: "reconcile: apply\nprune: true")
+            try repo.commit("settings, manual", files: ["apps/settings.yaml": configMap("settings"), "apps/manual.yaml": configMap("manual")])
+            try repo.sandbox.git(["push", "-q", "origin", "main"], environment: ["DRIFT_HOOK": "skip"])
+            #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps/settings.yaml"], in: repo.sandbox.repo).status == 0)
+            // In Git, but created by hand: never the tool's to delete.
+            _ = try await TestCluster.kubectl(["create", "configmap", "manual", "-n", namespace])
+            try repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
+            try repo.sandbox.git(["rm", "-q", "apps/settings.yaml", "apps/manual.yaml"], in: repo.sandbox.other)
+            try repo.teammate("no settings, no manual", files: [:])
+
+            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            let text = Self.printed(pull)
+            #expect(pull.status == 0, "\(text)")
+            #expect(text.contains("delete  configmap/settings"), "\(text)")
+            #expect(text.contains("keep    configmap/manual"), "\(text)")
+            #expect(text.contains("not applied by kubectl-drift"), "\(text)")
+            #expect(text.contains("pruned: configmap/settings"), "\(text)")
+            let client = try await TestCluster.client()
+            #expect(try client.getIfPresent("/api/v1/namespaces/\(namespace)/configmaps/settings") == nil)
+            #expect(try client.getIfPresent("/api/v1/namespaces/\(namespace)/configmaps/manual") != nil)
+        }
+    }
+
+    @Test("--output json prints one document: per object the change, the effect and each field; Secret values are masked")
+    func jsonAndSecrets() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let secret = { (value: String) in
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: token, namespace: \(namespace)}\nstringData: {token: \(value)}\n"
+            }
+            let repo = try await Deployed(namespace: namespace, hook: "reconcile: none")
+            try repo.commit("token", files: ["apps/token.yaml": secret("hunter2")])
+            try repo.sandbox.git(["push", "-q", "origin", "main"])
+            #expect(try await DriftBinary.run(["apply", "-y"], in: repo.sandbox.repo).status == 0)
+            try repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
+            try repo.teammate("rotate, scale", files: [
+                "apps/token.yaml": secret("correct-horse"),
+                "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 2, image: "nginx:1.25"),
+            ])
+            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"], environment: ["DRIFT_HOOK_OUTPUT": "json"])
+            #expect(pull.status == 0)
+            let text = Self.printed(pull)
+            #expect(!text.contains("hunter2") && !text.contains("correct-horse"), "\(text)")
+            let json = String(text[try #require(text.firstIndex(of: "{"))...])
+            let document = try JSONValue.parse(json)
+            let objects = try #require(document["objects"]?.arrayValue, "\(text)")
+            #expect(objects.map { $0["kind"]?.stringValue } == ["Secret", "Deployment"], "ordered by namespace, group, kind, name")
+            #expect(objects.allSatisfy { $0["effect"] == "update" && $0["change"] == "modified" })
+            let token = try #require(objects[0]["changes"]?.arrayValue?.first)
+            #expect(token["path"] == "/data/token" && token["live"] == "*** (before)" && token["desired"] == "*** (after)", "\(token)")
+            let replicas = try #require(objects[1]["changes"]?.arrayValue?.first)
+            #expect(replicas["path"] == "/spec/replicas" && replicas["live"] == 3 && replicas["desired"] == 2)
+            #expect(document[["summary", "update"]]?.intValue == 2)
+        }
+    }
+
+    @Test("pushing a new branch previews what it adds since its merge base with the default branch")
+    func newBranch() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let repo = try await Deployed(namespace: namespace, hook: "branches: [main, release]")
+            try repo.sandbox.git(["checkout", "-q", "-b", "release"])
+            try repo.commit("release: 6 replicas", files: [
+                "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 6, image: "nginx:1.25"),
+            ])
+            let push = try repo.sandbox.git(["push", "origin", "release"])
+            #expect(push.status == 0, "\(Self.printed(push))")
+            #expect(Self.printed(push).contains("3 → 6"), "\(Self.printed(push))")
+            let deletion = try repo.sandbox.git(["push", "origin", ":release"])
+            #expect(Self.printed(deletion).contains("the push deletes release on origin: nothing to preview"), "\(Self.printed(deletion))")
+        }
+    }
+
     @Test("a cluster that cannot be reached, or that never answers, is one warning and exit 0 within hook.timeout", arguments: [false, true])
     func unreachableCluster(stalls: Bool) async throws {
         let listener = try StalledListener()

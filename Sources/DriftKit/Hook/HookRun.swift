@@ -119,7 +119,10 @@ struct HookSession {
                 continue
             }
             pending.removeAll { $0.remote == remote && $0.branch == branch }
-            if setup.settings.reconcile != .none {
+            // Git names a push to a URL by the URL, and updates no remote-tracking ref after it.
+            if setup.settings.reconcile != .none, run.arguments.count > 1, run.arguments[1] == remote {
+                note("the push goes to a URL, not a named remote, so nothing tells git-drift-hook it succeeded: no reconcile; push to a remote (git remote add) to have one")
+            } else if setup.settings.reconcile != .none {
                 pending.append(PendingReconcile(
                     remote: remote, branch: branch, from: old.id, to: new.id, recorded: Date().timeIntervalSince1970))
             }
