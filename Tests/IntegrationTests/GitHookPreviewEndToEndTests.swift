@@ -317,6 +317,43 @@ struct GitHookPreviewEndToEndTests {
         }
     }
 
+    @Test("in Flux mode, a change to a file a Flux Kustomization's kustomization reads (a patch) previews the object it renders")
+    func fluxRendered() async throws {
+        try await TestCluster.withNamespace { namespace in
+            try await FluxTestAPI.install(client: try await TestCluster.client())
+            let kubeconfig = try await TestCluster.server().kubeconfigPath
+            let sandbox = try HookSandbox(realHook: true, environment: ["KUBECONFIG": kubeconfig])
+            let patch = { (value: String) in "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {key: \(value)}\n" }
+            let files = [
+                "drift.yaml": "apiVersion: drift.kubectl-drift.dev/v1alpha1\nkind: DriftConfig\nflux: {path: clusters}\ncluster: {context: admin}\n",
+                "clusters/apps.yaml": FluxTestAPI.kustomization("apps", namespace: namespace, path: "./apps"),
+                "apps/kustomization.yaml": "resources: [settings.yaml]\npatches: [{path: patch.yaml}]\n",
+                "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {key: zero}\n",
+                "apps/patch.yaml": patch("one"),
+            ]
+            for (path, text) in files {
+                try FileManager.default.createDirectory(
+                    atPath: ((sandbox.repo + "/" + path) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try text.write(toFile: sandbox.repo + "/" + path, atomically: true, encoding: .utf8)
+            }
+            try sandbox.git(["add", "."])
+            try sandbox.git(["commit", "-q", "-m", "flux"])
+            try sandbox.git(["push", "-q", "origin", "main"])
+            #expect(try await DriftBinary.run(["apply", "-y"], in: sandbox.repo).status == 0)
+            #expect(try sandbox.hook(["install"]).status == 0)
+            try sandbox.git(["pull", "-q", "origin", "main"], in: sandbox.other)
+            try patch("two").write(toFile: sandbox.other + "/apps/patch.yaml", atomically: true, encoding: .utf8)
+            try sandbox.git(["commit", "-q", "-am", "patch: two"], in: sandbox.other)
+            try sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
+
+            let pull = try sandbox.git(["pull", "-q", "origin", "main"])
+            let text = Self.printed(pull)
+            #expect(pull.status == 0, "\(text)")
+            #expect(text.contains("update  configmap/settings  (namespace \(namespace))"), "\(text)")
+            #expect(text.contains("/data/key  one → two"), "\(text)")
+        }
+    }
+
     @Test("a cluster that cannot be reached, or that never answers, is one warning and exit 0 within hook.timeout", arguments: [false, true])
     func unreachableCluster(stalls: Bool) async throws {
         let listener = try StalledListener()

@@ -31,6 +31,7 @@ struct HookReconciler {
         var options = RemediationOptions()
         options.prune = settings.prune
         options.pruneOnly = Set(preview.report.impacts.filter { $0.change.kind == .removed }.map(\.identity))
+        options.fluxUnits = preview.deployed.fluxUnits
         let manifests = preview.deployed.changeSet.changes.compactMap(\.after)
         do {
             let report = SecretMasker.mask(

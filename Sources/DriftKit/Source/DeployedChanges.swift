@@ -18,6 +18,9 @@ public struct DeployedChanges {
     /// In Flux mode, the older commit's Kustomizations: their `prune` says whether Flux deletes
     /// what the commits removed.
     public var previousFluxUnits: [FluxUnit] = []
+    /// In Flux mode, the newer commit's Kustomizations, for an apply as kustomize-controller
+    /// would do it (suspension, pruning by inventory).
+    public var fluxUnits: [FluxUnit] = []
     /// Things a person should know that did not stop the comparison (files skipped by Flux).
     public var warnings: [String] = []
 
@@ -55,6 +58,7 @@ public struct DeployedChanges {
             let before = try load(old)
             let after = try load(new)
             result.previousFluxUnits = before.fluxUnits
+            result.fluxUnits = after.fluxUnits
             result.warnings = after.warnings
             result.changeSet = ChangeSet(
                 from: old.revision, fromID: old.id, to: new.revision, toID: new.id,
