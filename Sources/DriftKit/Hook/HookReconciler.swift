@@ -9,7 +9,8 @@ struct HookReconciler {
     var json: Bool
     var output = ""
     var warnings: [String] = []
-    var documents: [JSONValue] = []
+    /// With JSON output: what was done, for the preview document's `reconcile`.
+    var document: JSONValue?
 
     init(settings: DriftConfig.HookSettings, color: Bool, json: Bool) {
         self.settings = settings
@@ -37,7 +38,7 @@ struct HookReconciler {
             let report = SecretMasker.mask(
                 try Remediator(detector: preview.cluster.detector, options: options).remediate(manifests))
             if json {
-                documents.append(["reconcile": "apply", "apply": RemediationReporter.document(report)])
+                document = ["mode": "apply", "report": RemediationReporter.document(report)]
             } else {
                 RemediationReporter(color: color).write(report, to: &output)
             }
@@ -60,7 +61,9 @@ struct HookReconciler {
                 settings.reconcile, request, client: preview.cluster.detector.client,
                 fieldManager: preview.cluster.detector.options.fieldManager)
             if json {
-                documents.append(["reconcile": .string(settings.reconcile.rawValue), "result": outcome.json])
+                var json = outcome.json.objectValue ?? JSONObject()
+                json["mode"] = .string(settings.reconcile.rawValue)
+                document = .object(json)
             } else {
                 outcome.write(to: &output)
             }

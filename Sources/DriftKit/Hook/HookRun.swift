@@ -296,7 +296,7 @@ struct HookSession {
                 ImpactReporter(color: run.color).write(impact, to: &output)
             }
         }
-        return HookPreviewResult(deployed: deployed, report: impact, cluster: cluster)
+        return HookPreviewResult(deployed: deployed, report: impact, cluster: cluster, reported: report)
     }
 
     /// The client for the cluster drift.yaml pins, checked to be that cluster.
@@ -356,7 +356,18 @@ struct HookSession {
         reconciler.reconcile(preview, repository: repository)
         output += reconciler.output
         reconciler.warnings.forEach { warn($0) }
-        documents += reconciler.documents
+        guard let reconciled = reconciler.document else { return }
+        // Beside the preview it follows; after a push, on its own.
+        if preview.reported, var last = documents.popLast()?.objectValue {
+            last["reconcile"] = reconciled
+            documents.append(.object(last))
+        } else {
+            documents.append([
+                "apiVersion": .string(ReportDocument.apiVersion), "kind": "HookReconcile",
+                "from": .string(preview.report.changeSet.fromID), "to": .string(preview.report.changeSet.toID),
+                "reconcile": reconciled,
+            ])
+        }
     }
 
     /// Writes the JSON documents, if any, as one; returns 0.
@@ -387,4 +398,6 @@ struct HookPreviewResult {
     var deployed: DeployedChanges
     var report: ImpactReport
     var cluster: HookCluster
+    /// Whether the preview was printed (or is a JSON document), so that the reconcile goes with it.
+    var reported: Bool
 }

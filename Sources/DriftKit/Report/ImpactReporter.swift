@@ -71,6 +71,8 @@ public struct ImpactReporter: Sendable {
     /// The preview as one JSON document (docs/report-schema.md, "Hook preview").
     public static func document(_ report: ImpactReport) -> JSONValue {
         var document = JSONObject()
+        document["apiVersion"] = .string(ReportDocument.apiVersion)
+        document["kind"] = "HookPreview"
         document["from"] = .string(report.changeSet.fromID)
         document["to"] = .string(report.changeSet.toID)
         document["server"] = .string(report.server)
