@@ -196,14 +196,23 @@ struct GitHookPreviewEndToEndTests {
         }
     }
 
+    /// A deployed repository with `hook.reconcile: mode`, the GitOps test APIs installed, and a
+    /// second remote whose URL the cluster's GitOps objects can name (`url`).
+    private static func gitOpsRepository(
+        _ namespace: String, reconcile mode: String
+    ) async throws -> (repo: Deployed, url: String, client: APIClient) {
+        let client = try await TestCluster.client()
+        try await GitOpsTestAPI.install(client: client)
+        let repo = try await Deployed(namespace: namespace, hook: "reconcile: \(mode)")
+        let url = "https://git.example.com/org/\(namespace).git"
+        try repo.sandbox.git(["remote", "add", "upstream", url])
+        return (repo, url, client)
+    }
+
     @Test("git pull with reconcile: flux annotates this repository's GitRepository and the Kustomization whose path holds the change, not the others")
     func fluxReconcile() async throws {
         try await TestCluster.withNamespace { namespace in
-            let client = try await TestCluster.client()
-            try await GitOpsTestAPI.install(client: client)
-            let repo = try await Deployed(namespace: namespace, hook: "reconcile: flux")
-            let url = "https://git.example.com/org/\(namespace).git"
-            try repo.sandbox.git(["remote", "add", "upstream", url])
+            let (repo, _, client) = try await Self.gitOpsRepository(namespace, reconcile: "flux")
             try GitOpsTestAPI.gitRepository("deploy", namespace: namespace, url: "git@git.example.com:org/\(namespace)", client: client)
             try GitOpsTestAPI.kustomization("apps", namespace: namespace, path: "./apps", source: "deploy", client: client)
             try GitOpsTestAPI.kustomization("infra", namespace: namespace, path: "./infra", source: "deploy", client: client)
@@ -224,11 +233,7 @@ struct GitHookPreviewEndToEndTests {
     @Test("git pull with reconcile: argocd refreshes the Application of this repository whose path holds the change")
     func argoReconcile() async throws {
         try await TestCluster.withNamespace { namespace in
-            let client = try await TestCluster.client()
-            try await GitOpsTestAPI.install(client: client)
-            let repo = try await Deployed(namespace: namespace, hook: "reconcile: argocd")
-            let url = "https://git.example.com/org/\(namespace).git"
-            try repo.sandbox.git(["remote", "add", "upstream", url])
+            let (repo, url, client) = try await Self.gitOpsRepository(namespace, reconcile: "argocd")
             try GitOpsTestAPI.application("web", namespace: namespace, sources: [GitOpsTestAPI.source(url, path: "apps")], client: client)
             try GitOpsTestAPI.application("docs", namespace: namespace, sources: [GitOpsTestAPI.source(url, path: "docs")], client: client)
             try repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
