@@ -71,9 +71,9 @@ struct HookScriptTests {
         #expect(HookError.unknownHook(named).description.hasPrefix("unknown hook \"\(named)\": expected one of post-merge"))
     }
 
-    @Test("install defaults to post-merge and pre-push, never reference-transaction")
+    @Test("install defaults to post-merge, pre-push and the reference-transaction that reconciles after a push")
     func defaults() {
-        #expect(HookName.defaults == [.postMerge, .prePush])
+        #expect(HookName.defaults == [.postMerge, .prePush, .referenceTransaction])
     }
 
     @Test("pre-commit's stage is read from the environment it sets", arguments: [
