@@ -132,7 +132,7 @@ enum GitDriftHook {
                 let (timeout, phase) = watch.current
                 let seconds = timeout.map { String(format: "%gs", $0) } ?? "its time limit"
                 printError("git-drift-hook: warning: stopped after \(seconds) (hook.timeout in drift.yaml) while \(phase); "
-                    + "the \(hook == .prePush ? "push" : "merge") goes on; kubectl drift diff shows the cluster's state")
+                    + "the \(hook.operation) goes on; kubectl drift diff shows the cluster's state")
                 exit(0)
             }
         }

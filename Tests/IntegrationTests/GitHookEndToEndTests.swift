@@ -140,6 +140,19 @@ struct GitHookEndToEndTests {
         }
     }
 
+    @Test("git-drift-hook's exit status: 1 refuses the push, any other failure (a crash) is a warning and the push goes on",
+        arguments: [(1, false), (2, true), (134, true)])
+    func exitStatus(status: Int, pushes: Bool) async throws {
+        try await withSandbox { sandbox in
+            try sandbox.writeScript(sandbox.base + "/bin/git-drift-hook", "#!/bin/sh\ncat >/dev/null\nexit \(status)")
+            #expect(try sandbox.hook(["install", "--hooks", "pre-push"]).status == 0)
+            try sandbox.commit("local", in: sandbox.repo)
+            let push = try sandbox.git(["push", "-q", "origin", "main"])
+            #expect((push.status == 0) == pushes, "\(push.errorOutput)")
+            #expect(push.errorOutput.contains("git-drift-hook: warning: stopped with status \(status); the push goes on") == pushes)
+        }
+    }
+
     @Test("--repo names the repository from elsewhere")
     func repoFlag() async throws {
         try await withSandbox { sandbox in

@@ -10,6 +10,14 @@ public enum HookName: String, CaseIterable, Sendable {
     /// What `install`, `uninstall` and `status` act on without `--hooks`.
     public static let defaults: [HookName] = [.postMerge, .prePush, .referenceTransaction]
 
+    /// What git is doing when it runs the hook, for "the merge goes on".
+    public var operation: String {
+        switch self {
+        case .postMerge: return "merge"
+        case .prePush, .referenceTransaction: return "push"
+        }
+    }
+
     /// Whether Git feeds the hook lines on standard input (pre-push's ref lines, the
     /// reference transaction's updates), which a chained hook must see too.
     public var readsStandardInput: Bool { self != .postMerge }

@@ -286,7 +286,7 @@ struct HookSession {
         do {
             impact = try ImpactPreview(detector: cluster.detector, removal: cluster.removal).preview(deployed)
         } catch {
-            warn("\(error); no preview, and the \(run.hook == .prePush ? "push" : "merge") goes on")
+            warn("\(error); no preview, and the \(run.hook.operation) goes on")
             return nil
         }
         if report {
@@ -343,7 +343,7 @@ struct HookSession {
             }
             return HookCluster(detector: DriftDetector(client: client, connection: connection, options: options), removal: removal)
         } catch {
-            warn("\(error); no preview, and the \(run.hook == .prePush ? "push" : "merge") goes on")
+            warn("\(error); no preview, and the \(run.hook.operation) goes on")
             return nil
         }
     }

@@ -49,11 +49,17 @@ public struct HookScript: Sendable, Equatable {
                 "$saved" "$@" <"$input" || exit $?
             fi
             [ "$DRIFT_HOOK" = skip ] && exit 0
-            \(guardLines)            if ! command -v git-drift-hook >/dev/null 2>&1; then
+            \(guardLines)if ! command -v git-drift-hook >/dev/null 2>&1; then
                 echo "git-drift-hook: not found on PATH; skipping the drift preview (DRIFT_HOOK=skip silences this)" >&2
                 exit 0
             fi
             git-drift-hook \(name) "$@" <"$input"
+            status=$?
+            # 1 is a push that hook.block refuses; anything else (a crash, a usage error) must
+            # never stop a merge or a push by surprise.
+            [ "$status" -le 1 ] && exit "$status"
+            echo "git-drift-hook: warning: stopped with status $status; the \(hook.operation) goes on" >&2
+            exit 0
 
             """
     }

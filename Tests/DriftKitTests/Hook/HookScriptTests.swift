@@ -22,7 +22,9 @@ struct HookScriptTests {
     func scriptText(hook: HookName) throws {
         let lines = HookScript(hook: hook).text.split(separator: "\n").map(String.init)
         #expect(lines.first == "#!/bin/sh")
-        #expect(lines.last == "git-drift-hook \(hook.rawValue) \"$@\" <\"$input\"")
+        let call = try #require(lines.firstIndex(of: "git-drift-hook \(hook.rawValue) \"$@\" <\"$input\""))
+        #expect(lines[(call + 1)...].first == "status=$?")
+        #expect(lines.last == "exit 0", "a failure other than a refused push never stops git")
         #expect(lines.contains("saved=\"$(dirname \"$0\")/\(hook.rawValue).drift-saved\""))
         #expect(lines.contains("    \"$saved\" \"$@\" <\"$input\" || exit $?"))
         let skip = try #require(lines.firstIndex(of: "[ \"$DRIFT_HOOK\" = skip ] && exit 0"))
