@@ -5,19 +5,26 @@ import Foundation
 /// is what the installed script runs.
 enum GitDriftHook {
     static let usage = """
-        git-drift-hook: previews the cluster impact of merged or pushed commits.
+        git-drift-hook: previews what merged or pushed commits do to the cluster drift.yaml
+        pins, then reconciles it (drift.yaml hook.reconcile: none, apply, flux or argocd).
 
         Usage:
-          git-drift-hook install [--hooks post-merge,pre-push] [--repo DIR]
-          git-drift-hook uninstall [--hooks post-merge,pre-push] [--repo DIR]
+          git-drift-hook install [--hooks post-merge,pre-push,reference-transaction] [--repo DIR]
+          git-drift-hook uninstall [--hooks ...] [--repo DIR]
           git-drift-hook status [--hooks ...] [--repo DIR]
-          git-drift-hook post-merge              (run by Git)
-          git-drift-hook pre-push <remote> <url> (run by Git)
+          git-drift-hook post-merge [--output json] [--color WHEN] <squash>     (run by Git)
+          git-drift-hook pre-push [--output json] [--color WHEN] <remote> <url> (run by Git)
+          git-drift-hook reference-transaction <state>                       (run by Git)
 
         install writes small sh scripts into the repository's hooks folder (as
-        `git rev-parse --git-path hooks` reports it); an existing hook is moved aside to
-        <hook>.drift-saved and runs first. uninstall puts it back. --hooks also accepts
-        reference-transaction. DRIFT_HOOK=skip makes the installed scripts do nothing.
+        `git rev-parse --git-path hooks` reports it): post-merge previews a merge or pull,
+        pre-push a push (and with hook.block: errors refuses one the server would refuse),
+        reference-transaction runs a push's reconcile once the push has succeeded. An existing
+        hook is moved aside to <hook>.drift-saved and runs first; uninstall puts it back.
+
+        Environment: DRIFT_HOOK=skip skips the hook; DRIFT_HOOK_OUTPUT=json prints the
+        HookPreview JSON document; NO_COLOR turns colour off; KUBECONFIG as for kubectl.
+        Settings: the hook: section of drift.yaml (docs/drift-yaml.md).
 
         """
 
