@@ -23,13 +23,7 @@ struct DemoCommand {
         let connection = server.connection(for: .admin)
         let client = APIClient(transport: try CurlTransport(connection: connection))
         let manifests = try ManifestLoader.parse([ManifestFile(path: DemoScenario.manifestPath, text: DemoScenario.deploymentManifest())])
-        // Ownership recorded in the default ApplySet, as `kubectl drift apply` and the hook record it.
-        var options = DriftOptions()
-        options.membership = try ApplySetMembership.checked(
-            ApplySet(name: ApplySet.defaultParentName, namespace: connection.namespace), prune: false, repository: nil,
-            client: client
-        ).membership
-        let detector = DriftDetector(client: client, connection: connection, options: options)
+        let detector = DriftDetector(client: client, connection: connection, options: DriftOptions())
         let deployment = manifests[0]
         let objectPath = "/apis/apps/v1/namespaces/default/deployments/my-app"
 
@@ -58,14 +52,23 @@ struct DemoCommand {
             throw DemoError.unexpectedResult(before: before.exitCode, after: after.exitCode)
         }
 
+        // From its first apply on, kubectl-drift records ownership in an ApplySet, as the CLI
+        // and the hook do (the demo's, which its drift.yaml names); before it, the object
+        // kubectl applied is not a member yet.
+        var owning = detector.options
+        owning.membership = try ApplySetMembership.checked(
+            ApplySet(name: DemoScenario.applySetName, namespace: connection.namespace), prune: false, repository: nil,
+            client: client
+        ).membership
+        let owner = DriftDetector(client: client, connection: connection, options: owning)
         output.write("\n$ kubectl drift apply -f apps/\n")
-        let remediation = try Remediator(detector: detector, options: RemediationOptions()).remediate(manifests)
+        let remediation = try Remediator(detector: owner, options: RemediationOptions()).remediate(manifests)
         RemediationReporter(color: color).write(remediation, to: &output)
         output.write("(exit status \(remediation.exitCode))\n")
         guard remediation.exitCode == 0 else { throw DemoError.notInSync(step: "kubectl drift apply", exit: remediation.exitCode) }
 
         if let git = DemoRepositories.findGit(environment: environment) {
-            try playMerge(git: git, server: server, detector: detector, color: color, output: &output)
+            try playMerge(git: git, server: server, detector: owner, color: color, output: &output)
         } else {
             output.write("\n# git is not on PATH: the rest of the demo (git pull under git-drift-hook) needs it.\n")
         }

@@ -6,6 +6,10 @@ public enum DemoScenario {
     /// Where the demo says the manifest lives in Git.
     public static let manifestPath = "apps/my-app.yaml"
 
+    /// The demo's own ApplySet, so that a repository used with `demo --keep`'s server afterwards
+    /// does not find the default one recording the demo's throwaway repository.
+    public static let applySetName = "kubectl-drift-demo"
+
     /// What the teammate's commit sets.
     public static let teammateReplicas = 4
     public static let teammateImage = "nginx:1.25.0"
@@ -41,13 +45,14 @@ public enum DemoScenario {
         """
     }
 
-    /// drift.yaml of the demo repository: `apps/`, pinned to the demo server's `context`, and
-    /// the hook applying what a merge brings.
+    /// drift.yaml of the demo repository: `apps/`, the demo's ApplySet, pinned to the demo
+    /// server's `context`, and the hook applying what a merge brings.
     public static func driftConfig(context: String) -> String {
         """
         apiVersion: drift.kubectl-drift.dev/v1alpha1
         kind: DriftConfig
         paths: [apps]
+        applySet: \(applySetName)
         cluster: {context: \(context)}
         hook:
           reconcile: apply
