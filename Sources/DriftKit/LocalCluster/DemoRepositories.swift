@@ -27,6 +27,7 @@ public final class DemoRepositories {
         self.git = git
         let inherited = ProcessInfo.processInfo.environment
         let date = "2026-01-01T12:00:00Z"
+        // git's messages in English, with no pager or colour, as the README shows them.
         environment = [
             "PATH": toolFolder + ":" + (inherited["PATH"] ?? "/usr/bin:/bin"),
             "HOME": base, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
