@@ -47,6 +47,9 @@ struct ExternalProcess {
     /// Seconds before the process is terminated (SIGTERM, then SIGKILL two seconds later);
     /// `.infinity` waits as long as it runs.
     var timeout: TimeInterval
+    /// Standard error goes to the standard output pipe, interleaved as a terminal shows them
+    /// (`Output.stderr` stays empty).
+    var mergesErrorOutput = false
 
     /// Runs the program. A program being replaced as it starts (a package update, or a forked
     /// process still holding the file open for writing) fails with "Text file busy" for a
@@ -73,7 +76,7 @@ struct ExternalProcess {
         let stdoutPipe = Pipe()
         let stderrPipe = Pipe()
         process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
+        process.standardError = mergesErrorOutput ? stdoutPipe : stderrPipe
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         do {
@@ -84,6 +87,8 @@ struct ExternalProcess {
         }
         let stdoutCollector = PipeCollector(stdoutPipe.fileHandleForReading)
         let stderrCollector = PipeCollector(stderrPipe.fileHandleForReading)
+        // Unused when merged: its writing end is closed so that the reader sees the end.
+        if mergesErrorOutput { try? stderrPipe.fileHandleForWriting.close() }
 
         var timedOut = false
         if timeout.isInfinite {
