@@ -7,17 +7,19 @@ struct DiffCommand {
     let environment = ProcessInfo.processInfo.environment
 
     func run(output: inout StandardStream) throws -> Int32 {
+        let run = try prepare()
+        return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+    }
+
+    /// Reads Git and drift.yaml, connects to the cluster (checked against the pin), and wires
+    /// the detector with its ApplySet membership: what diff, apply and watch share.
+    func prepare() throws -> Run {
         let connection = try KubeconfigLoader.resolve(overrides: invocation.cluster, environment: environment)
         var transportOptions = CurlTransport.Options()
         transportOptions.requestTimeout = invocation.requestTimeout
         let client = APIClient(transport: try CurlTransport(connection: connection, options: transportOptions))
 
-        let desired = try loadDesiredState(invocation.source, configFile: invocation.configFile) { reference in
-            // Flux fails a Kustomization whose required substituteFrom object is missing; an
-            // optional one counts as empty.
-            let values = try? client.configData(kind: reference.kind, name: reference.name, namespace: reference.namespace)
-            return values ?? (reference.optional ? [:] : nil)
-        }
+        let desired = try loadDesired(client: client)
         let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
         guard !desired.manifests.isEmpty else { throw ManifestError.noObjects(paths: invocation.source.filenames) }
@@ -49,11 +51,20 @@ struct DiffCommand {
             if invocation.remediate { checked.warning.map { StandardStream.printError("warning: \($0)") } }
         }
         let detector = DriftDetector(client: client, connection: connection, options: options)
-        let run = Run(
+        return Run(
             detector: detector, desired: desired, manifests: desired.manifests,
             prunedSet: prune ? options.membership?.applySet : nil, prunesFlux: prune && !desired.fluxUnits.isEmpty,
             notification: notification)
-        return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+    }
+
+    /// The desired state as the invocation names it, Flux's `substituteFrom` read from the cluster.
+    func loadDesired(client: APIClient) throws -> DesiredState {
+        try loadDesiredState(invocation.source, configFile: invocation.configFile) { reference in
+            // Flux fails a Kustomization whose required substituteFrom object is missing; an
+            // optional one counts as empty.
+            let values = try? client.configData(kind: reference.kind, name: reference.name, namespace: reference.namespace)
+            return values ?? (reference.optional ? [:] : nil)
+        }
     }
 
     /// What the diff and apply paths share once the stages are wired.
@@ -89,11 +100,11 @@ struct DiffCommand {
     }
 
     /// drift.yaml's pinned cluster: remediation refuses any other; diff, which only reads, warns.
-    private func checkPinnedCluster(_ config: DriftConfig?, connection: ClusterConnection) throws {
+    func checkPinnedCluster(_ config: DriftConfig?, connection: ClusterConnection, writes: Bool? = nil) throws {
         guard let mismatch = config?.cluster?.verify(contextName: connection.contextName, server: connection.server) else {
             return
         }
-        if invocation.remediate { throw RemediationRefused(reason: "\(mismatch); refusing to change it") }
+        if writes ?? invocation.remediate { throw RemediationRefused(reason: "\(mismatch); refusing to change it") }
         StandardStream.printError("warning: \(mismatch)")
     }
 
@@ -145,7 +156,8 @@ struct DiffCommand {
         return report.exitCode
     }
 
-    private func remediate(_ run: Run, output: inout StandardStream) throws -> Int32 {
+    /// How the invocation and drift.yaml say objects are put back.
+    func remediationOptions(_ run: Run) -> RemediationOptions {
         var remediation = RemediationOptions()
         remediation.dryRun = invocation.dryRun
         remediation.forceRecreate = invocation.forceRecreate
@@ -154,6 +166,11 @@ struct DiffCommand {
         remediation.prune = run.prunedSet != nil || run.prunesFlux
         remediation.fluxUnits = run.desired.fluxUnits
         remediation.waitTimeout = invocation.waitTimeout
+        return remediation
+    }
+
+    private func remediate(_ run: Run, output: inout StandardStream) throws -> Int32 {
+        var remediation = remediationOptions(run)
         if !invocation.assumeYes, isatty(STDIN_FILENO) == 1 {
             remediation.confirmDeletion = ConfirmationPrompt.confirmDeletion
         }

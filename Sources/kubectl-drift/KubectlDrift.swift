@@ -23,6 +23,7 @@ enum KubectlDrift {
             case let .render(invocation): return try RenderCommand(invocation: invocation).run(output: &output)
             case let .changes(invocation): return try ChangesCommand(invocation: invocation).run(output: &output)
             case let .demo(invocation): return try DemoCommand(invocation: invocation).run(output: &output)
+            case let .watch(invocation): return try WatchCommand(invocation: invocation).run(output: &output)
             case .version:
                 output.write("kubectl-drift \(DriftVersion.current)\n")
                 return 0

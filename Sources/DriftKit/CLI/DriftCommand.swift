@@ -7,11 +7,12 @@ public enum DriftCommand: Equatable, Sendable {
     case render(RenderInvocation)
     case changes(ChangesInvocation)
     case demo(DemoInvocation)
+    case watch(WatchInvocation)
     case version
     /// Help for a subcommand, or the overview when nil.
     case help(String?)
 
-    public static let subcommands = ["diff", "apply", "changes", "render", "demo", "version", "help"]
+    public static let subcommands = ["diff", "apply", "watch", "changes", "render", "demo", "version", "help"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> DriftCommand {
         guard let first = arguments.first else { return .help(nil) }
@@ -23,6 +24,7 @@ public enum DriftCommand: Equatable, Sendable {
         case "render": return .render(try RenderInvocation(rest))
         case "changes": return .changes(try ChangesInvocation(rest))
         case "demo": return .demo(try DemoInvocation(rest))
+        case "watch": return .watch(try WatchInvocation(rest))
         case "version", "--version": return .version
         case "help", "--help", "-h": return .help(rest.first)
         default:

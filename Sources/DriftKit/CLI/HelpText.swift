@@ -7,6 +7,7 @@ public enum HelpText {
         case "render": return render
         case "changes": return changes
         case "demo": return demo
+        case "watch": return watch
         case "version": return "Print the kubectl-drift version.\n\nUsage:\n  kubectl drift version\n"
         default: return overview
         }
@@ -18,6 +19,7 @@ public enum HelpText {
         Commands:
           diff      Compare manifests with the live cluster, field by field
           apply     Put the cluster back to Git: apply what drifted or is missing
+          watch     Keep checking (and with --remediate keep putting back) as the cluster changes
           changes   List the objects Git added, modified or removed between two revisions
           render    Print the objects as kubectl drift reads them from the manifests
           demo      Run the drift scenario on a throwaway local API server

@@ -30,7 +30,7 @@ private struct ConfigReader {
 
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
-        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "suspend", "notify", "notifyOn",
+        "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "watch", "suspend", "notify", "notifyOn",
         "skipUnhealthy",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
@@ -207,6 +207,8 @@ private struct ConfigReader {
                 config.handEditManagers = try strings(value, at: path)
             case "hook":
                 config.hook = try hook(value, at: path)
+            case "watch":
+                config.watch = try watch(value, at: path)
             case "prune":
                 config.prune = try bool(value, at: path)
             case "applySet":
@@ -338,6 +340,35 @@ private struct ConfigReader {
         return pin
     }
 
+    /// The `watch:` section, strict as the rest of the file.
+    private func watch(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.WatchSettings {
+        var settings = DriftConfig.WatchSettings()
+        for (key, member) in try mapping(value, at: path).orderedMembers {
+            let memberPath = path.appending(key)
+            switch key {
+            case "interval":
+                let seconds = try duration(member, at: memberPath)
+                guard seconds >= 1 else { throw invalid(memberPath, "expected at least 1s") }
+                settings.interval = seconds
+            case "remediate":
+                settings.remediate = try bool(member, at: memberPath)
+            default:
+                throw unknownKey(key, at: path, allowed: ["interval", "remediate"])
+            }
+        }
+        return settings
+    }
+
+    /// A duration such as `10s` or `5m`; a bare number is seconds, as on the command line.
+    private func duration(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> Double {
+        let text: String
+        if let number = value.intValue { text = String(number) } else { text = try nonEmptyString(value, at: path) }
+        guard let seconds = DurationText.seconds(text) else {
+            throw invalid(path, "expected a duration such as 10s or 1m, found \"\(text)\"")
+        }
+        return seconds
+    }
+
     /// The `hook:` section, strict as the rest of the file.
     private func hook(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.HookSettings {
         var settings = DriftConfig.HookSettings()
@@ -351,13 +382,7 @@ private struct ConfigReader {
             case "branches":
                 settings.branches = try strings(member, at: memberPath)
             case "timeout":
-                // A bare number is seconds, as on the command line.
-                let text: String
-                if let number = member.intValue { text = String(number) } else { text = try nonEmptyString(member, at: memberPath) }
-                guard let seconds = DurationText.seconds(text) else {
-                    throw invalid(memberPath, "expected a duration such as 10s or 1m, found \"\(text)\"")
-                }
-                settings.timeout = seconds
+                settings.timeout = try duration(member, at: memberPath)
             case "prune":
                 settings.prune = try bool(member, at: memberPath)
             case "source":

@@ -121,6 +121,20 @@ public struct DriftConfig: Sendable, Equatable {
 
     /// The `hook:` section; nil when not set (the hook's defaults).
     public var hook: HookSettings?
+
+    /// What `kubectl drift watch` does in this repository (the `watch:` section).
+    public struct WatchSettings: Sendable, Equatable {
+        /// How often Git is read again and everything verified again, in seconds; nil for
+        /// the command's default.
+        public var interval: Double?
+        /// Whether the loop puts drifted objects back, as `--remediate`.
+        public var remediate = false
+
+        public init() {}
+    }
+
+    /// The `watch:` section; nil when not set.
+    public var watch: WatchSettings?
     /// `prune: true`: every run prunes, as `--prune`; nil when not set.
     public var prune: Bool?
     /// The ApplySet parent Secret's name, as `--applyset`; nil for the default.
@@ -148,6 +162,7 @@ public struct DriftConfig: Sendable, Equatable {
         ignoreManagers = []
         handEditManagers = nil
         hook = nil
+        watch = nil
         prune = nil
         applySet = nil
         suspend = false

@@ -1,0 +1,320 @@
+import Foundation
+
+/// How `kubectl drift watch` runs.
+public struct LoopOptions: Sendable {
+    /// Put drifted and missing objects back (`--remediate`); without it the loop only reports.
+    public var remediate = false
+    /// How often Git is read again and every object verified again (`--interval`), in seconds.
+    public var interval: Double = 300
+    /// At each interval, delete the ApplySet's members Git no longer has (`--prune`).
+    public var prune = false
+    /// The first delay after a failed remediation, doubling after each further failure...
+    public var backoffBase: Double = 1
+    /// ...up to this many seconds.
+    public var backoffLimit: Double = 300
+    /// After this many rounds in which another manager re-takes a field the loop put back...
+    public var fightRounds = 3
+    /// ...each within this many seconds of the remediation, the loop stops remediating the object.
+    public var fightWindow: Double = 600
+    /// How often the source's fingerprint is compared, to read Git sooner than the interval.
+    public var sourceCheck: Double = 1
+
+    public init() {}
+}
+
+/// The desired state at one revision, as the loop reads it at each interval.
+public struct DesiredSnapshot: Sendable {
+    public var manifests: [Manifest]
+    public var existenceOnly: Set<ObjectIdentity>
+    /// What it was read from: a short commit id, or a digest of the working tree's manifests.
+    public var revision: String
+
+    public init(manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], revision: String) {
+        self.manifests = manifests
+        self.existenceOnly = existenceOnly
+        self.revision = revision
+    }
+}
+
+/// `kubectl drift watch`: verifies each desired object again when the cluster says it changed
+/// (LIST + WATCH, no polling), puts it back with `remediate`, and reads Git again at every
+/// interval, verifying what changed there.
+///
+/// Safe in a loop: a failed remediation backs off exponentially per object; an object whose
+/// fields another manager keeps re-taking is left alone after a few rounds and the fight is
+/// reported with the ignore rule that ends it; suspension, the health gate and the pinned
+/// cluster are the `Remediator`'s, read live on every round. Everything happens on the thread
+/// that calls `run`; the watch's threads only leave work in the inbox.
+public final class ReconcileLoop: @unchecked Sendable {
+    private let detector: DriftDetector
+    private let remediation: RemediationOptions
+    private let options: LoopOptions
+    private let source: any LiveEventSource
+    private let load: () throws -> DesiredSnapshot
+    private let fingerprint: (() -> String?)?
+    private let emit: (LoopEvent) -> Void
+    private let inbox = LoopInbox()
+    /// What the loop counts, for `--metrics-address`.
+    public let metrics = LoopMetrics()
+
+    // State below is touched only by the thread in `run`.
+    private var snapshot = DesiredSnapshot(manifests: [], revision: "")
+    private var manifestsByKey: [WatchKey: Manifest] = [:]
+    private var keysByCollection: [String: Set<WatchKey>] = [:]
+    private var histories: [ObjectIdentity: ObjectHistory] = [:]
+    private var reportedProblems: Set<String> = []
+    private var watching: Set<String> = []
+
+    /// - Parameters:
+    ///   - remediation: how objects are put back; its `prune` is ignored (the loop prunes at
+    ///     intervals only, with the whole of Git in hand).
+    ///   - load: reads the desired state; called at the start and at every interval.
+    ///   - fingerprint: a cheap token of the source (`SourceFingerprint`); when it changes,
+    ///     Git is read at once instead of at the next interval.
+    ///   - emit: told every event, on the loop's thread.
+    public init(
+        detector: DriftDetector, remediation: RemediationOptions, options: LoopOptions, source: any LiveEventSource,
+        load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil,
+        emit: @escaping (LoopEvent) -> Void
+    ) {
+        self.detector = detector
+        var perObject = remediation
+        perObject.prune = false
+        self.remediation = perObject
+        self.options = options
+        self.source = source
+        self.load = load
+        self.fingerprint = fingerprint
+        self.emit = emit
+    }
+
+    /// Says `event` and counts it.
+    private func say(_ event: LoopEvent) {
+        metrics.count(event)
+        emit(event)
+    }
+
+    /// Says a problem unless it was said already; the memory of what was said stays bounded
+    /// (a loop that runs for days must not grow with every distinct message).
+    private func sayOnce(_ problem: String) {
+        if reportedProblems.count > 1_000 { reportedProblems = [] }
+        if reportedProblems.insert(problem).inserted { say(.problem(problem)) }
+    }
+
+    /// Asks `run` to return once the work in hand (a write in flight included) is done.
+    public func stop() { inbox.stop() }
+
+    /// Runs until `stop`; throws only when the first read of Git or of the cluster fails.
+    public func run() throws {
+        snapshot = try load()
+        try verify(snapshot.manifests, initial: true)
+        metrics.synced(revision: snapshot.revision, objects: Set(snapshot.manifests.map(\.identity)), at: Date())
+        watch()
+        var nextInterval = Date().addingTimeInterval(options.interval)
+        var lastFingerprint = fingerprint?()
+        while !inbox.isStopping {
+            var wakeUp = min(nextInterval, earliestRetry() ?? nextInterval)
+            if fingerprint != nil { wakeUp = min(wakeUp, Date().addingTimeInterval(options.sourceCheck)) }
+            let work = inbox.take(waitingUntil: wakeUp)
+            guard !inbox.isStopping else { break }
+            work.problems.forEach(sayOnce)
+            var keys = work.changed
+            for collection in work.resynced { keys.formUnion(keysByCollection[collection] ?? []) }
+            let now = Date()
+            let due = histories.filter { ($0.value.notBefore.map { $0 <= now } ?? false) }.keys
+            var manifests = keys.compactMap { manifestsByKey[$0] }
+            let queued = Set(manifests.map(\.identity))
+            manifests += snapshot.manifests.filter { due.contains($0.identity) && !queued.contains($0.identity) }
+            if !manifests.isEmpty { try? verify(manifests, initial: false) }
+            let current = fingerprint?()
+            if Date() >= nextInterval || current != lastFingerprint {
+                lastFingerprint = current
+                reread()
+                nextInterval = Date().addingTimeInterval(options.interval)
+            }
+        }
+        source.stop()
+    }
+
+    // MARK: Git
+
+    /// Reads Git again: a new revision is said, and every object verified (what changed in
+    /// Git and what the watch may have missed alike); an unreadable revision is reported and
+    /// the last good one kept, so nothing is applied from it.
+    private func reread() {
+        let fresh: DesiredSnapshot
+        do {
+            fresh = try load()
+        } catch {
+            sayOnce("cannot read Git: \(error); still checking \(snapshot.revision)")
+            try? verify(snapshot.manifests, initial: false)
+            return
+        }
+        // Git is readable again: a later failure is news again.
+        reportedProblems = reportedProblems.filter { !$0.hasPrefix("cannot read Git") }
+        if fresh.revision != snapshot.revision {
+            let old = Dictionary(snapshot.manifests.map { ($0.identity, $0.object) }, uniquingKeysWith: { first, _ in first })
+            let changed = fresh.manifests.filter { old[$0.identity] != $0.object }.count
+                + snapshot.manifests.filter { manifest in !fresh.manifests.contains { $0.identity == manifest.identity } }.count
+            say(.git(from: snapshot.revision, to: fresh.revision, changed: changed))
+            // What Git no longer has is no longer verified when the cluster changes it.
+            let kept = Set(fresh.manifests.map(\.identity))
+            manifestsByKey = manifestsByKey.filter { kept.contains($0.value.identity) }
+            keysByCollection = keysByCollection.mapValues { $0.filter { manifestsByKey[$0] != nil } }.filter { !$0.value.isEmpty }
+            histories = histories.filter { kept.contains($0.key) }
+            resolved = resolved.filter { kept.contains($0.key) }
+        }
+        snapshot = fresh
+        try? verify(snapshot.manifests, initial: false)
+        metrics.synced(revision: snapshot.revision, objects: Set(snapshot.manifests.map(\.identity)), at: Date())
+        if options.prune, options.remediate { prune() }
+        watch()
+    }
+
+    // MARK: Verification and remediation
+
+    /// Verifies `manifests`, remediating those that may be (with `remediate`), and says what changed.
+    private func verify(_ manifests: [Manifest], initial: Bool) throws {
+        let now = Date()
+        let eligible = options.remediate ? manifests.filter { mayRemediate($0, now: now) } : []
+        let eligibleKeys = Set(eligible.map(\.identity))
+        let others = manifests.filter { !eligibleKeys.contains($0.identity) }
+        // Verdicts come back in their own order; a manifest's place in Git names it.
+        func manifest(at location: ManifestLocation, in list: [Manifest]) -> Manifest? {
+            list.first { $0.source == location }
+        }
+        do {
+            if !others.isEmpty {
+                for drift in try detector.detect(others, existenceOnly: snapshot.existenceOnly).objects {
+                    if let manifest = manifest(at: drift.source, in: others) { record(drift, manifest: manifest, outcome: nil) }
+                }
+            }
+            if !eligible.isEmpty {
+                let report = try Remediator(detector: detector, options: remediation)
+                    .remediate(eligible, existenceOnly: snapshot.existenceOnly)
+                for result in report.results {
+                    if let manifest = manifest(at: result.drift.source, in: eligible) {
+                        record(result.drift, manifest: manifest, outcome: result.outcome)
+                    }
+                }
+            }
+        } catch {
+            if initial { throw error }
+            sayOnce("\(error)")
+            return
+        }
+        reportedProblems = reportedProblems.filter { !$0.hasPrefix("cannot reach") && !$0.hasPrefix("the cluster at") }
+    }
+
+    private func mayRemediate(_ manifest: Manifest, now: Date) -> Bool {
+        guard let history = histories[manifest.identity] else { return true }
+        if history.fight != nil { return false }
+        return history.notBefore.map { $0 <= now } ?? true
+    }
+
+    /// Takes in one verdict (and what remediation did, when it ran) and says what changed.
+    private func record(_ drift: ObjectDrift, manifest: Manifest, outcome: RemediationOutcome?) {
+        if let path = drift.target?.path, let key = WatchKey(objectPath: path) {
+            manifestsByKey[key] = manifest
+            keysByCollection[key.collection, default: []].insert(key)
+        }
+        let key = manifest.identity
+        if drift.status != .error { resolved[key] = drift.identity }
+        var history = histories[key] ?? ObjectHistory()
+        defer { histories[key] = history }
+        let previous = history.status
+        metrics.record(key, status: drift.status)
+        let now = Date()
+        switch drift.status {
+        case .inSync:
+            if let previous, previous != .inSync, !history.remediated { say(.recovered(drift.identity)) }
+            history.status = .inSync
+            history.remediated = false
+            history.failures = 0
+            history.notBefore = nil
+        case .drifted, .missing:
+            let transition = previous != drift.status || history.remediated
+            if transition { say(.drifted(drift.identity, missing: drift.status == .missing, changes: drift.changes)) }
+            history.status = drift.status
+            if let fight = history.recordDrift(
+                drift.changes, ours: detector.options.fieldManager, now: now, window: options.fightWindow, rounds: options.fightRounds)
+            {
+                say(.fight(drift.identity, manager: fight.manager, path: fight.path, rule: Self.ignoreRule(drift.identity, path: fight.path)))
+                return
+            }
+            guard let outcome else { return }
+            switch outcome {
+            case .applied, .recreated:
+                say(.remediated(drift.identity))
+                history.remediated = true
+                history.failures = 0
+                history.notBefore = nil
+                history.lastRemediation = (Set(drift.changes.map(\.path)), now)
+            case let .failed(reason), let .skipped(reason):
+                history.failures += 1
+                let delay = ObjectHistory.backoff(failures: history.failures, base: options.backoffBase, limit: options.backoffLimit)
+                history.notBefore = now.addingTimeInterval(delay)
+                history.remediated = false
+                say(.failed(drift.identity, reason: reason, retry: delay))
+            case let .suspended(reason):
+                if transition { say(.problem("\(drift.identity) is not remediated: \(reason)")) }
+            case .unchanged, .wouldApply, .wouldRecreate:
+                break
+            }
+        case .error:
+            if previous != .error { say(.failed(drift.identity, reason: drift.error ?? "unknown error", retry: nil)) }
+            history.status = .error
+        }
+    }
+
+    /// Deletes what the ApplySet holds and Git no longer has, as `kubectl drift apply --prune`
+    /// would; skipped while any desired object has no verdict yet (its identity in the cluster
+    /// unknown, it could be taken for one Git no longer has).
+    private func prune() {
+        guard let membership = detector.options.membership else { return }
+        let desired = snapshot.manifests.compactMap { resolved[$0.identity] }
+        guard desired.count == snapshot.manifests.count else {
+            say(.problem("prune skipped this round: not every object of \(snapshot.revision) could be verified"))
+            return
+        }
+        let client = detector.client
+        let pruner = Pruner(
+            client: client, discovery: Discovery(client: client), applySet: membership.applySet,
+            fieldManager: detector.options.fieldManager)
+        let plan = pruner.plan(desired: Set(desired), parent: membership.recorded, concurrency: detector.options.concurrency)
+        plan.problems.forEach { sayOnce("prune: \($0)") }
+        for result in Pruner.delete(plan.candidates, client: client, concurrency: detector.options.concurrency) {
+            switch result.outcome {
+            case .deleted: say(.pruned(result.identity))
+            case let .failed(reason): say(.failed(result.identity, reason: "prune failed: \(reason)", retry: nil))
+            }
+        }
+    }
+
+    /// The identity each desired object has in the cluster (its namespace settled), by its
+    /// identity as Git writes it; known once it has a verdict.
+    private var resolved: [ObjectIdentity: ObjectIdentity] = [:]
+
+    /// Starts watching the collections of the desired objects, when they changed.
+    private func watch() {
+        let collections = Set(keysByCollection.keys)
+        guard collections != watching else { return }
+        if !watching.isEmpty { source.stop() }
+        watching = collections
+        let inbox = self.inbox
+        source.start(collections.sorted()) { inbox.post($0) }
+    }
+
+    private func earliestRetry() -> Date? {
+        histories.values.compactMap(\.notBefore).min()
+    }
+
+    /// `{kind: Deployment, name: web, namespace: shop, jsonPointers: [/spec/replicas]}`.
+    static func ignoreRule(_ identity: ObjectIdentity, path: String) -> String {
+        var parts = ["kind: \(identity.kind)", "name: \(identity.name)"]
+        if !identity.group.isEmpty { parts.insert("group: \(identity.group)", at: 0) }
+        if let namespace = identity.namespace { parts.append("namespace: \(namespace)") }
+        parts.append("jsonPointers: [\(path)]")
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+}

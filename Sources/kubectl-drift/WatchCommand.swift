@@ -1,0 +1,62 @@
+import DriftKit
+import Foundation
+
+/// `kubectl drift watch`: wires the stages of `diff` and `apply` into the reconcile loop.
+struct WatchCommand {
+    let invocation: WatchInvocation
+    let environment = ProcessInfo.processInfo.environment
+
+    func run(output: inout StandardStream) throws -> Int32 {
+        let diff = DiffCommand(invocation: invocation.diff)
+        let run = try diff.prepare()
+        var options = LoopOptions()
+        options.remediate = invocation.diff.remediate || run.config?.watch?.remediate == true
+        options.interval = invocation.interval ?? run.config?.watch?.interval ?? WatchInvocation.defaultInterval
+        options.prune = run.prunedSet != nil
+        if options.remediate, !invocation.diff.remediate {
+            // drift.yaml asks for remediation: the pin is checked as for apply.
+            try diff.checkPinnedCluster(run.config, connection: run.detector.connection, writes: true)
+        }
+        let source = invocation.diff.source
+        let directory = FileManager.default.currentDirectoryPath
+        let environment = self.environment
+        let json = invocation.diff.output == .json
+        let fingerprint = SourceFingerprint(source: source, currentDirectory: directory, environment: environment)
+        var first = true
+        // Watches stream on connections of their own, never those of the dry runs.
+        let watcher = ClusterWatcher(transport: try CurlTransport(connection: run.detector.connection))
+        let loop = ReconcileLoop(
+            detector: run.detector, remediation: diff.remediationOptions(run), options: options,
+            source: watcher,
+            load: {
+                // The first read is prepare's; later ones read Git again, fetched first with --fetch.
+                if !first, let remote = invocation.fetchRemote {
+                    try GitRepository.discover(from: directory, environment: environment).fetch(remote: remote)
+                }
+                let desired = first ? run.desired : try diff.loadDesired(client: run.client)
+                if !first { desired.warnings.forEach { StandardStream.printError("warning: \($0)") } }
+                first = false
+                return DesiredSnapshot(desired, revision: source.revision, currentDirectory: directory, environment: environment)
+            },
+            fingerprint: { fingerprint.current() },
+            emit: { event in
+                let line = json ? event.json(at: Date()).jsonText() : event.line
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            })
+        let signals = SignalWaiter.onTermination { loop.stop() }
+        defer { signals.forEach { $0.cancel() } }
+        let metrics = try invocation.metricsAddress.map { address in
+            try MetricsServer(address: address) { [metrics = loop.metrics] in metrics.text(watchRestarts: watcher.restarts) }
+        }
+        defer { metrics?.stop() }
+        if let metrics, let address = invocation.metricsAddress {
+            let host = address.split(separator: ":", omittingEmptySubsequences: false).dropLast().joined(separator: ":")
+            StandardStream.printError("metrics on http://\(host.isEmpty ? "127.0.0.1" : host):\(metrics.port)/metrics")
+        }
+        StandardStream.printError("watching \(run.manifests.count) object\(run.manifests.count == 1 ? "" : "s") on "
+            + "\(run.detector.connection.server)\(options.remediate ? ", remediating" : ""); Git read again every "
+            + String(format: "%gs", options.interval))
+        try loop.run()
+        return 0
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import DriftKit
+
+/// `kubectl drift watch` against the real API server: hand changes found through the watch
+/// and put back within seconds, Git re-read at the interval, suspension and fights respected,
+/// SIGTERM a clean exit.
+@Suite("kubectl drift watch, end to end")
+struct WatchEndToEndTests {
+    /// A folder `apps/` with Deployment `web` (2 replicas) and ConfigMap `settings` in `namespace`.
+    static func repository(namespace: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/apps", withIntermediateDirectories: true)
+        try deployment(namespace: namespace).write(toFile: folder + "/apps/web.yaml", atomically: true, encoding: .utf8)
+        try configMap(namespace: namespace, mode: "fast").write(toFile: folder + "/apps/settings.yaml", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    static func deployment(namespace: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web, namespace: \(namespace)}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - {name: web, image: nginx:1.25}
+
+        """
+    }
+
+    static func configMap(namespace: String, mode: String) -> String {
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: \(namespace)}\ndata: {mode: \(mode)}\n"
+    }
+
+    static func replicas(_ namespace: String) async throws -> Int64? {
+        try await TestCluster.client().get("/apis/apps/v1/namespaces/\(namespace)/deployments/web")[["spec", "replicas"]]?.intValue
+    }
+
+    /// Waits until `condition` holds, at most `timeout` seconds; returns whether it did.
+    static func eventually(timeout: Double = 15, _ condition: () async throws -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? await condition()) == true { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test("with --remediate, missing objects are created, a kubectl scale is put back within seconds, a deleted object comes back; SIGTERM exits 0")
+    func remediates() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let watch = try await WatchProcess(
+                ["--remediate", "-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1h"], in: folder)
+            #expect(await watch.waitFor("remediated deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(await watch.waitFor("remediated configmap/settings"), "\(watch.printed)\(watch.errorOutput)")
+
+            let started = Date()
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
+            #expect(await watch.waitFor("remediated deployment.apps/web", count: 2), "\(watch.printed)\(watch.errorOutput)")
+            #expect(await Self.eventually { try await Self.replicas(namespace) == 2 })
+            #expect(Date().timeIntervalSince(started) < 10, "found through the watch, not the 1h interval")
+            #expect(watch.printed.contains("drifted deployment.apps/web (namespace \(namespace)): /spec/replicas 5 → 2"), "\(watch.printed)")
+
+            _ = try await TestCluster.kubectl(["delete", "configmap", "settings", "-n", namespace])
+            #expect(await watch.waitFor("remediated configmap/settings", count: 2), "\(watch.printed)\(watch.errorOutput)")
+            #expect(watch.printed.contains("drifted configmap/settings (namespace \(namespace)): missing from the cluster"))
+            #expect(await watch.terminate() == 0, "\(watch.errorOutput)")
+        }
+    }
+
+    @Test("without --remediate the loop only reports: drifted once, recovered when a person puts it back")
+    func reportsOnly() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps", "--applyset", "watch-\(namespace)"], in: folder).status == 0)
+            let watch = try await WatchProcess(["-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1h"], in: folder)
+            try await Task.sleep(for: .seconds(1))
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
+            #expect(await watch.waitFor("drifted deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=6"])
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=2"])
+            #expect(await watch.waitFor("recovered deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(watch.printed.components(separatedBy: "drifted deployment.apps/web").count == 2, "drifted once: \(watch.printed)")
+            #expect(!watch.printed.contains("remediated"))
+            #expect(await watch.terminate() == 0)
+        }
+    }
+
+    @Test("a change in Git is picked up at the interval and applied; a drift.yaml that becomes invalid is reported and nothing of it applied")
+    func followsGit() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let watch = try await WatchProcess(
+                ["--remediate", "-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1s"], in: folder)
+            #expect(await watch.waitFor("remediated configmap/settings"), "\(watch.printed)\(watch.errorOutput)")
+            try Self.configMap(namespace: namespace, mode: "slow").write(
+                toFile: folder + "/apps/settings.yaml", atomically: true, encoding: .utf8)
+            #expect(await watch.waitFor("git: tree "), "\(watch.printed)\(watch.errorOutput)")
+            let client = try await TestCluster.client()
+            #expect(await Self.eventually {
+                try client.get("/api/v1/namespaces/\(namespace)/configmaps/settings")[["data", "mode"]] == "slow"
+            }, "\(watch.printed)")
+
+            try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [broken\n".write(
+                toFile: folder + "/apps/settings.yaml", atomically: true, encoding: .utf8)
+            #expect(await watch.waitFor("problem: cannot read Git"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(try client.get("/api/v1/namespaces/\(namespace)/configmaps/settings")[["data", "mode"]] == "slow")
+            #expect(await watch.terminate() == 0)
+        }
+    }
+
+    @Test("a suspend annotation added while running pauses that object at once")
+    func suspension() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let watch = try await WatchProcess(
+                ["--remediate", "-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1h"], in: folder)
+            #expect(await watch.waitFor("remediated deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            _ = try await TestCluster.kubectl(["annotate", "deployment", "web", "-n", namespace, "\(Remediator.suspendAnnotation)=true"])
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
+            #expect(await watch.waitFor("is not remediated"), "\(watch.printed)\(watch.errorOutput)")
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.replicas(namespace) == 5)
+            #expect(await watch.terminate() == 0)
+        }
+    }
+
+    @Test("--metrics-address serves Prometheus metrics of the loop and /healthz")
+    func metrics() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let watch = try await WatchProcess(
+                ["--remediate", "-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1h", "--metrics-address", "127.0.0.1:0"],
+                in: folder)
+            #expect(await watch.waitFor("remediated configmap/settings"), "\(watch.printed)\(watch.errorOutput)")
+            let announced = try #require(watch.errorOutput.split(separator: "\n").first { $0.hasPrefix("metrics on http://127.0.0.1:") })
+            let port = try #require(Int(announced.dropFirst("metrics on http://127.0.0.1:".count).prefix { $0.isNumber }))
+            #expect(try Self.get("/healthz", port: port).hasSuffix("\r\n\r\nok\n"))
+            #expect(await Self.eventually {
+                try Self.get("/metrics", port: port).contains("kubectl_drift_objects{status=\"in-sync\"} 2")
+            }, "\((try? Self.get("/metrics", port: port)) ?? "")")
+            let text = try Self.get("/metrics", port: port)
+            #expect(text.contains("kubectl_drift_remediations_total 2"), "\(text)")
+            #expect(text.contains("# TYPE kubectl_drift_watch_restarts_total counter"))
+            #expect(try Self.get("/nothing", port: port).hasPrefix("HTTP/1.1 404"))
+            #expect(await watch.terminate() == 0)
+        }
+    }
+
+    /// One plain HTTP GET to 127.0.0.1:`port`; the whole response.
+    static func get(_ path: String, port: Int) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw POSIXError(.ECONNREFUSED) }
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        _ = request.withCString { write(descriptor, $0, strlen($0)) }
+        var response = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            response += buffer[..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+
+    @Test("another manager that sets the field back after every remediation: the loop stops after the rounds and names the fight")
+    func fight() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let folder = try Self.repository(namespace: namespace)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let watch = try await WatchProcess(
+                ["--remediate", "-f", "apps", "--applyset", "watch-\(namespace)", "--interval", "1h"], in: folder)
+            #expect(await watch.waitFor("remediated deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            var fought = false
+            for round in 1...6 {
+                _ = try await TestCluster.kubectl([
+                    "patch", "deployment", "web", "-n", namespace, "--type", "merge", "--field-manager", "autoscaler",
+                    "-p", "{\"spec\":{\"replicas\":\(6 + round)}}",
+                ])
+                if await watch.waitFor("fight deployment.apps/web", timeout: 1) { fought = true; break }
+                #expect(await watch.waitFor("remediated deployment.apps/web", count: round + 1), "\(watch.printed)")
+            }
+            #expect(fought, "\(watch.printed)")
+            #expect(watch.printed.contains("autoscaler sets /spec/replicas again after every remediation; stopped remediating it"))
+            #expect(watch.printed.contains("jsonPointers: [/spec/replicas]"))
+            let replicas = try await Self.replicas(namespace)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.replicas(namespace) == replicas, "left alone after the fight")
+            #expect(await watch.terminate() == 0)
+        }
+    }
+}
