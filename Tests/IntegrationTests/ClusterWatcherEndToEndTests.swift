@@ -172,6 +172,94 @@ struct ClusterWatcherEndToEndTests {
         }
     }
 
+    @Test("a collection the identity may list but not watch is a problem naming the watch")
+    func forbiddenWatch() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let admin = try await TestCluster.client()
+            let rbac = "/apis/rbac.authorization.k8s.io/v1/namespaces/\(namespace)"
+            try TestCluster.create([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ["name": "list-only"],
+                "rules": [["apiGroups": [""], "resources": ["configmaps"], "verbs": ["list"]]],
+            ], in: rbac + "/roles", client: admin)
+            try TestCluster.create([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": ["name": "list-only"],
+                "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "list-only"],
+                "subjects": [["apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "system:anonymous"]],
+            ], in: rbac + "/rolebindings", client: admin)
+            var anonymous = try await TestCluster.connection()
+            anonymous.credentials = StaticCredentials(ClientCredentials())
+            let transport = try CurlTransport(connection: anonymous)
+            let collection = Self.configMaps(namespace)
+            // The authorizer learns of the binding through a watch of its own, a moment later.
+            let deadline = Date(timeIntervalSinceNow: 20)
+            while (try? APIClient(transport: transport).list(collection)) == nil, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let watcher = ClusterWatcher(transport: transport, options: Self.options())
+            let log = EventLog()
+            try await Self.start(watcher, [collection], log: log)
+            let problem = try await log.first { if case .problem = $0 { return true } else { return false } }
+            guard case let .problem(_, message) = try #require(problem) else { return }
+            #expect(message.hasPrefix("cannot watch \(collection): forbidden (403): "), "\(message)")
+            try await Task.sleep(for: .seconds(1.5))
+            #expect(log.all.count == 1, "\(log.all)")
+            _ = try await Self.stop(watcher)
+        }
+    }
+
+    @Test("a CRD deleted while its custom resources are watched: their deletion, then a problem, the other collection unaffected")
+    func definitionDeleted() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let admin = try await TestCluster.client()
+            let group = "gone-\(namespace).example.com"
+            let collection = "/apis/\(group)/v1/namespaces/\(namespace)/widgets"
+            let definitions = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+            try TestCluster.create(Self.widgetDefinition(group: group), in: definitions, client: admin)
+            defer { _ = try? admin.json(HTTPRequest(method: .delete, path: "\(definitions)/widgets.\(group)")) }
+            let widget: JSONValue = [
+                "apiVersion": .string("\(group)/v1"), "kind": "Widget",
+                "metadata": ["name": "blue", "namespace": .string(namespace)],
+            ]
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while (try? TestCluster.create(widget, in: collection, client: admin)) == nil, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let configMaps = Self.configMaps(namespace)
+            let watcher = ClusterWatcher(
+                transport: try CurlTransport(connection: await TestCluster.connection()), options: Self.options())
+            let log = EventLog()
+            try await Self.start(watcher, [collection, configMaps], log: log)
+
+            _ = try admin.json(HTTPRequest(method: .delete, path: "\(definitions)/widgets.\(group)"))
+            #expect(try await log.first(within: 30, where: Self.isChange(.deleted, "blue", in: collection)) != nil)
+            let problem = try await log.first(within: 30) { event in
+                if case let .problem(problemCollection, _) = event { return problemCollection == collection }
+                return false
+            }
+            guard case let .problem(_, message) = try #require(problem, "\(log.all)") else { return }
+            #expect(message.contains("the server does not serve it (404)"), "\(message)")
+
+            try TestCluster.create(Self.configMap("still", namespace), in: configMaps, client: admin)
+            #expect(try await log.first(where: Self.isChange(.added, "still", in: configMaps)) != nil)
+            _ = try await Self.stop(watcher)
+        }
+    }
+
+    private static func widgetDefinition(group: String) -> JSONValue {
+        [
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": ["name": .string("widgets.\(group)")],
+            "spec": [
+                "group": .string(group), "scope": "Namespaced",
+                "names": ["plural": "widgets", "singular": "widget", "kind": "Widget"],
+                "versions": [[
+                    "name": "v1", "served": true, "storage": true,
+                    "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
+                ]],
+            ],
+        ]
+    }
+
     @Test("a custom resource type: a problem while its CRD is missing, resynced once it is served, changes after")
     func definitionAppears() async throws {
         try await TestCluster.withNamespace { namespace in
@@ -185,19 +273,7 @@ struct ClusterWatcherEndToEndTests {
             #expect(try await log.first { if case .problem = $0 { return true } else { return false } } != nil)
 
             let definitions = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
-            let definition: JSONValue = [
-                "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                "metadata": ["name": .string("widgets.\(group)")],
-                "spec": [
-                    "group": .string(group), "scope": "Namespaced",
-                    "names": ["plural": "widgets", "singular": "widget", "kind": "Widget"],
-                    "versions": [[
-                        "name": "v1", "served": true, "storage": true,
-                        "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
-                    ]],
-                ],
-            ]
-            try TestCluster.create(definition, in: definitions, client: admin)
+            try TestCluster.create(Self.widgetDefinition(group: group), in: definitions, client: admin)
             defer { _ = try? admin.json(HTTPRequest(method: .delete, path: "\(definitions)/widgets.\(group)")) }
             let resynced = try await log.first { if case .resynced = $0 { return true } else { return false } }
             guard case let .resynced(resyncedCollection, reason) = try #require(resynced) else { return }
