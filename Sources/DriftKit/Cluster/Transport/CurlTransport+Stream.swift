@@ -93,10 +93,8 @@ extension CurlTransport {
             try drive(easy, in: multi, cancellation: reader.cancellation)
         }
         if reader.cancellation.isCancelled { return .cancelled }
-        if let status = reader.statusCode, !(200..<300).contains(status) {
-            if result == CURLE_OK || result == CURLE_WRITE_ERROR {
-                return .status(HTTPResponse(statusCode: status, headers: [:], body: reader.errorBody))
-            }
+        if result == CURLE_OK, let status = reader.statusCode, !(200..<300).contains(status) {
+            return .status(HTTPResponse(statusCode: status, headers: [:], body: reader.errorBody))
         }
         if result == CURLE_OK || (result == CURLE_WRITE_ERROR && reader.stoppedByReader) { return .completed }
         if result == CURLE_WRITE_ERROR, reader.lineTooLong {
