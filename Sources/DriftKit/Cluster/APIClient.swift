@@ -39,19 +39,46 @@ public struct APIClient: Sendable {
 
     /// Every item of a collection, following `continue` tokens page by page.
     public func list(_ collectionPath: String, pageSize: Int = 500) throws(APIError) -> [JSONValue] {
+        try pages(of: collectionPath, pageSize: pageSize).items
+    }
+
+    /// A collection read whole, with what a watch needs to resume from it.
+    public struct Listing: Sendable {
+        public var items: [JSONValue]
+        /// The list's `metadata.resourceVersion`: the snapshot every page was read from.
+        public var resourceVersion: String
+        /// The list's `apiVersion` and `kind` (`ConfigMapList`).
+        public var apiVersion: String
+        public var kind: String
+    }
+
+    /// Every item of a collection, following `continue` tokens page by page, and the
+    /// resourceVersion of the snapshot they were read from.
+    public func listing(_ collectionPath: String, pageSize: Int = 500) throws(APIError) -> Listing {
+        let (items, lastPage) = try pages(of: collectionPath, pageSize: pageSize)
+        guard let resourceVersion = lastPage[["metadata", "resourceVersion"]]?.stringValue else {
+            throw APIError.invalidResponse(path: collectionPath, reason: "a list without metadata.resourceVersion")
+        }
+        return Listing(
+            items: items, resourceVersion: resourceVersion,
+            apiVersion: lastPage["apiVersion"]?.stringValue ?? "", kind: lastPage["kind"]?.stringValue ?? "")
+    }
+
+    private func pages(of collectionPath: String, pageSize: Int) throws(APIError) -> (items: [JSONValue], lastPage: JSONValue) {
         var items: [JSONValue] = []
         var continueToken: String?
+        var page: JSONValue
         repeat {
             var query = "limit=\(pageSize)"
             if let token = continueToken { query += "&continue=\(ResourcePath.escape(token))" }
-            let page = try get(collectionPath + (collectionPath.contains("?") ? "&" : "?") + query)
+            page = try get(collectionPath + (collectionPath.contains("?") ? "&" : "?") + query)
             guard let pageItems = page["items"]?.arrayValue else {
                 throw APIError.invalidResponse(path: collectionPath, reason: "a list without items")
             }
             items += pageItems
             continueToken = page[["metadata", "continue"]]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         } while continueToken != nil
-        return items
+        return (items, page)
     }
 
     /// A JSON merge patch (RFC 7386), the kind `kubectl scale` and `kubectl patch --type merge` send.

@@ -88,9 +88,14 @@ final class CurlEasyHandle: @unchecked Sendable {
     /// Runs the configured transfer; the error is libcurl's detailed message when it has one.
     func perform() -> (code: CURLcode, message: String) {
         let code = curl_easy_perform(handle)
-        guard code != CURLE_OK else { return (code, "") }
+        return (code, code == CURLE_OK ? "" : message(for: code))
+    }
+
+    /// libcurl's detailed message for the transfer that just ended with `code`, else its
+    /// generic one; a multi-driven transfer (a stream) reads its failure here too.
+    func message(for code: CURLcode) -> String {
         let detail = String(cString: errorBuffer)
-        return (code, detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
     }
 
     func responseCode() -> Int {
@@ -109,4 +114,33 @@ final class CurlHeaderList {
     }
 
     deinit { curl_slist_free_all(list) }
+}
+
+/// A multi handle driving one easy handle, so that a long transfer (a watch) can wait for
+/// data in `curl_multi_poll` and be woken from another thread by `wakeUp()`.
+///
+/// Unchecked Sendable: only `wakeUp()` may be called from other threads, which libcurl allows.
+final class CurlMultiHandle: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+
+    init() throws(TransportError) {
+        try Curl.ensureInitialised()
+        guard let handle = curl_multi_init() else {
+            throw TransportError.library(action: "creating a libcurl multi handle", message: "curl_multi_init returned nil")
+        }
+        self.handle = handle
+    }
+
+    deinit { curl_multi_cleanup(handle) }
+
+    /// Fails with libcurl's message when a multi call did not return CURLM_OK.
+    static func check(_ code: CURLMcode, _ action: @autoclosure () -> String) throws(TransportError) {
+        guard code != CURLM_OK else { return }
+        throw TransportError.library(action: action(), message: String(cString: curl_multi_strerror(code)))
+    }
+
+    /// Ends a `poll` under way in another thread at once.
+    func wakeUp() {
+        _ = curl_multi_wakeup(handle)
+    }
 }

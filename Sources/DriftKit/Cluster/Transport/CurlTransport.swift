@@ -18,8 +18,8 @@ public final class CurlTransport: HTTPTransport {
         public init() {}
     }
 
-    private let connection: ClusterConnection
-    private let options: Options
+    let connection: ClusterConnection
+    let options: Options
     private let baseURL: String
     /// `host:port:connect-host:connect-port` when tls-server-name differs from the URL's host.
     private let connectTo: String?
@@ -95,7 +95,7 @@ public final class CurlTransport: HTTPTransport {
         return try CurlEasyHandle()
     }
 
-    private func currentCredentials(forceRefresh: Bool) throws(TransportError) -> ClientCredentials {
+    func currentCredentials(forceRefresh: Bool) throws(TransportError) -> ClientCredentials {
         if !forceRefresh, let cached = credentialState.withLock({ $0 }) { return cached }
         do {
             let fresh = try connection.credentials.credentials(forceRefresh: forceRefresh)
@@ -106,7 +106,7 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    private enum AttemptResult {
+    enum AttemptResult {
         case success(HTTPResponse)
         case failure(RetryPolicy.Outcome, TransportError)
     }
@@ -114,34 +114,42 @@ public final class CurlTransport: HTTPTransport {
     private func perform(
         _ request: HTTPRequest, credentials: ClientCredentials, on handle: CurlEasyHandle
     ) throws(TransportError) -> AttemptResult {
-        try handle.reset()
-        try configureTLS(handle, credentials: credentials)
-        try handle.set(CURLOPT_URL, baseURL + request.path)
-        try handle.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-        try handle.set(CURLOPT_NOSIGNAL, 1)
-        try handle.set(CURLOPT_TCP_KEEPALIVE, 1)
-        try handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
+        let connectToList = try configureConnection(handle, path: request.path, credentials: credentials)
         try handle.set(CURLOPT_TIMEOUT_MS, Int(options.requestTimeout * 1000))
-        try handle.set(CURLOPT_USERAGENT, options.userAgent)
         // An empty string asks for every encoding libcurl can decode (gzip for large LISTs).
         try handle.set(CURLOPT_ACCEPT_ENCODING, "")
-        if let proxy = connection.proxyURL {
-            try handle.set(CURLOPT_PROXY, proxy)
-        } else if bypassesEnvironmentProxy {
-            try handle.set(CURLOPT_PROXY, "")
-        }
         if !request.isIdempotent {
             // libcurl silently resends a request whose reused connection closed unanswered;
             // a fresh connection keeps a non-idempotent request from being sent twice.
             try handle.set(CURLOPT_FRESH_CONNECT, 1)
         }
-        if let connectTo {
-            // Kept alive until perform() returns below.
-            let list = CurlHeaderList([connectTo])
-            try handle.set(CURLOPT_CONNECT_TO, pointer: UnsafeMutableRawPointer(list.list))
-            return try transfer(request, credentials: credentials, on: handle, keepAlive: list)
+        return try transfer(request, credentials: credentials, on: handle, keepAlive: connectToList)
+    }
+
+    /// Resets `handle` and sets what every request to this server shares: URL, TLS, proxy,
+    /// connect timeout, keep-alive; the streaming GET uses it too.
+    ///
+    /// - Returns: the CONNECT_TO list, which must stay alive until the transfer ends.
+    func configureConnection(
+        _ handle: CurlEasyHandle, path: String, credentials: ClientCredentials
+    ) throws(TransportError) -> CurlHeaderList? {
+        try handle.reset()
+        try configureTLS(handle, credentials: credentials)
+        try handle.set(CURLOPT_URL, baseURL + path)
+        try handle.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+        try handle.set(CURLOPT_NOSIGNAL, 1)
+        try handle.set(CURLOPT_TCP_KEEPALIVE, 1)
+        try handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
+        try handle.set(CURLOPT_USERAGENT, options.userAgent)
+        if let proxy = connection.proxyURL {
+            try handle.set(CURLOPT_PROXY, proxy)
+        } else if bypassesEnvironmentProxy {
+            try handle.set(CURLOPT_PROXY, "")
         }
-        return try transfer(request, credentials: credentials, on: handle, keepAlive: nil)
+        guard let connectTo else { return nil }
+        let list = CurlHeaderList([connectTo])
+        try handle.set(CURLOPT_CONNECT_TO, pointer: UnsafeMutableRawPointer(list.list))
+        return list
     }
 
     private func configureTLS(_ handle: CurlEasyHandle, credentials: ClientCredentials) throws(TransportError) {
@@ -162,14 +170,7 @@ public final class CurlTransport: HTTPTransport {
     private func transfer(
         _ request: HTTPRequest, credentials: ClientCredentials, on handle: CurlEasyHandle, keepAlive: CurlHeaderList?
     ) throws(TransportError) -> AttemptResult {
-        var headers = ["Accept: application/json", "Expect:"]
-        if let token = credentials.bearerToken {
-            headers.append("Authorization: Bearer \(token)")
-        } else if let basic = credentials.basicAuth {
-            let encoded = Data("\(basic.username):\(basic.password)".utf8).base64EncodedString()
-            headers.append("Authorization: Basic \(encoded)")
-        }
-        headers += request.headers.map { "\($0.key): \($0.value)" }
+        let headers = requestHeaders(credentials: credentials) + request.headers.map { "\($0.key): \($0.value)" }
         let headerList = CurlHeaderList(headers)
         try handle.set(CURLOPT_HTTPHEADER, pointer: UnsafeMutableRawPointer(headerList.list))
 
@@ -205,12 +206,24 @@ public final class CurlTransport: HTTPTransport {
         return classify(code, message: message)
     }
 
+    /// Accept and Authorization headers (and no `Expect: 100-continue`) for `credentials`.
+    func requestHeaders(credentials: ClientCredentials) -> [String] {
+        var headers = ["Accept: application/json", "Expect:"]
+        if let token = credentials.bearerToken {
+            headers.append("Authorization: Bearer \(token)")
+        } else if let basic = credentials.basicAuth {
+            let encoded = Data("\(basic.username):\(basic.password)".utf8).base64EncodedString()
+            headers.append("Authorization: Basic \(encoded)")
+        }
+        return headers
+    }
+
     private static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         return bare == "localhost" || bare.hasSuffix(".localhost") || bare.hasPrefix("127.") || bare == "::1"
     }
 
-    private func classify(_ code: CURLcode, message: String) -> AttemptResult {
+    func classify(_ code: CURLcode, message: String) -> AttemptResult {
         let server = connection.server
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
