@@ -8,6 +8,9 @@ struct ObjectHistory {
     var status: DriftStatus?
     /// Whether the loop remediated it since it was last in sync.
     var remediated = false
+    /// Verify it again at once: it was just remediated, and only the server says whether it is
+    /// now as Git says (the watch may not have been running to tell).
+    var verifyAgain = false
     /// Failures in a row, for the backoff.
     var failures = 0
     /// Not remediated before this time (backoff after failures).

@@ -121,7 +121,7 @@ public final class ReconcileLoop: @unchecked Sendable {
             var keys = work.changed
             for collection in work.resynced { keys.formUnion(keysByCollection[collection] ?? []) }
             let now = Date()
-            let due = histories.filter { ($0.value.notBefore.map { $0 <= now } ?? false) }.keys
+            let due = histories.filter { $0.value.verifyAgain || ($0.value.notBefore.map { $0 <= now } ?? false) }.keys
             var manifests = keys.compactMap { manifestsByKey[$0] }
             let queued = Set(manifests.map(\.identity))
             manifests += snapshot.manifests.filter { due.contains($0.identity) && !queued.contains($0.identity) }
@@ -223,6 +223,7 @@ public final class ReconcileLoop: @unchecked Sendable {
         var history = histories[key] ?? ObjectHistory()
         defer { histories[key] = history }
         let previous = history.status
+        history.verifyAgain = false
         metrics.record(key, status: drift.status)
         let now = Date()
         switch drift.status {
@@ -250,6 +251,7 @@ public final class ReconcileLoop: @unchecked Sendable {
                 history.failures = 0
                 history.notBefore = nil
                 history.lastRemediation = (Set(drift.changes.map(\.path)), now)
+                history.verifyAgain = true
             case let .failed(reason), let .skipped(reason):
                 history.failures += 1
                 let delay = ObjectHistory.backoff(failures: history.failures, base: options.backoffBase, limit: options.backoffLimit)
@@ -306,7 +308,8 @@ public final class ReconcileLoop: @unchecked Sendable {
     }
 
     private func earliestRetry() -> Date? {
-        histories.values.compactMap(\.notBefore).min()
+        if histories.values.contains(where: \.verifyAgain) { return Date() }
+        return histories.values.compactMap(\.notBefore).min()
     }
 
     /// `{kind: Deployment, name: web, namespace: shop, jsonPointers: [/spec/replicas]}`.
