@@ -67,10 +67,15 @@ struct DemoCommand {
         output.write("(exit status \(remediation.exitCode))\n")
         guard remediation.exitCode == 0 else { throw DemoError.notInSync(step: "kubectl drift apply", exit: remediation.exitCode) }
 
-        if let git = DemoRepositories.findGit(environment: environment) {
-            try playMerge(git: git, server: server, detector: owner, color: color, output: &output)
-        } else {
+        // A kubectl plugin manager installs kubectl-drift alone: the demo then ends here.
+        switch (DemoRepositories.findGit(environment: environment), hookFolder()) {
+        case let (git?, tools?):
+            try playMerge(git: git, tools: tools, server: server, detector: owner, color: color, output: &output)
+        case (nil, _):
             output.write("\n# git is not on PATH: the rest of the demo (git pull under git-drift-hook) needs it.\n")
+        case (_, nil):
+            output.write("\n# git-drift-hook is not installed beside kubectl-drift: the rest of the demo (git pull under "
+                + "git-drift-hook) needs it; ./install.sh installs both.\n")
         }
         if invocation.keep {
             output.write("\nThe demo cluster keeps running until you press Ctrl-C. To use it:\n")
@@ -84,9 +89,8 @@ struct DemoCommand {
     /// The teammate's commit merged with `git pull` by real git, which runs the installed
     /// hook: its preview and its apply are git's own output; then the cluster is checked.
     private func playMerge(
-        git: String, server: LocalAPIServer, detector: DriftDetector, color: Bool, output: inout StandardStream
+        git: String, tools: String, server: LocalAPIServer, detector: DriftDetector, color: Bool, output: inout StandardStream
     ) throws {
-        let tools = try toolFolder()
         let repos = try DemoRepositories(git: git, toolFolder: tools, kubeconfig: server.kubeconfigPath)
         try repos.git(["init", "-q", "--bare", "-b", "main", repos.remote], in: repos.base)
         try repos.git(["init", "-q", "-b", "main", repos.repo], in: repos.base)
@@ -118,14 +122,11 @@ struct DemoCommand {
         guard final.exitCode == 0 else { throw DemoError.notInSync(step: "git pull", exit: final.exitCode) }
     }
 
-    /// The folder holding this `kubectl-drift`, where `git-drift-hook` is installed beside it.
-    private func toolFolder() throws -> String {
+    /// The folder holding this `kubectl-drift`, when `git-drift-hook` is installed beside it.
+    private func hookFolder() -> String? {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let folder = executable.resolvingSymlinksInPath().deletingLastPathComponent().path
-        guard FileManager.default.isExecutableFile(atPath: folder + "/git-drift-hook") else {
-            throw DemoError.noHook(folder: folder)
-        }
-        return folder
+        return FileManager.default.isExecutableFile(atPath: folder + "/git-drift-hook") ? folder : nil
     }
 }
 
@@ -134,8 +135,6 @@ enum DemoError: Error, CustomStringConvertible {
     case unexpectedResult(before: Int32, after: Int32)
     /// After `step`, `kubectl drift diff` still found drift (its exit status).
     case notInSync(step: String, exit: Int32)
-    /// `git-drift-hook` is not installed beside `kubectl-drift`.
-    case noHook(folder: String)
 
     var description: String {
         switch self {
@@ -144,8 +143,6 @@ enum DemoError: Error, CustomStringConvertible {
                 + "but got exit \(before) and exit \(after)"
         case let .notInSync(step, exit):
             return "the demo expected the cluster in sync after \(step), but kubectl drift diff exits \(exit)"
-        case let .noHook(folder):
-            return "git-drift-hook is not beside kubectl-drift in \(folder); install both (./install.sh)"
         }
     }
 }

@@ -65,7 +65,10 @@ public enum LoopEvent: Sendable, Equatable {
     /// The event as one JSON object: `time`, `event`, the object, and what the event carries.
     public func json(at time: Date) -> JSONValue {
         var entry = JSONObject()
-        entry["time"] = .string(ISO8601DateFormatter().string(from: time))
+        let format = ISO8601DateFormatter()
+        // Milliseconds: how soon a change was found is the loop's whole point.
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        entry["time"] = .string(format.string(from: time))
         entry["event"] = .string(name)
         func object(_ identity: ObjectIdentity) {
             for (key, value) in ReportDocument.reference(identity).orderedMembers { entry[key] = value }

@@ -52,7 +52,7 @@ struct LoopTests {
     func json() throws {
         let time = try #require(ISO8601DateFormatter().date(from: "2026-12-01T12:00:00Z"))
         let line = LoopEvent.failed(Self.web, reason: "forbidden", retry: 2).json(at: time)
-        #expect(line["time"] == "2026-12-01T12:00:00Z" && line["event"] == "failed")
+        #expect(line["time"] == "2026-12-01T12:00:00.000Z" && line["event"] == "failed")
         #expect(line["kind"] == "Deployment" && line["namespace"] == "shop" && line["name"] == "web")
         #expect(line["reason"] == "forbidden" && line["retryAfterSeconds"] == .double(2))
         #expect(LoopEvent.git(from: "a", to: "b", changed: 1).json(at: time)["changed"] == 1)
