@@ -132,8 +132,8 @@ extension CurlTransport {
     }
 }
 
-/// Splits a streamed body into lines for the reader, reusing one buffer; keeps the status
-/// code and, for an error status, the start of the body.
+/// Hands a streamed body's lines to the reader and the cancellation its chances to act;
+/// keeps the status code and, for an error status, the start of the body.
 private final class StreamReader {
     let onOpen: () -> Void
     let onLine: (Data) -> Bool
@@ -142,16 +142,12 @@ private final class StreamReader {
     private(set) var errorBody = Data()
     private(set) var stoppedByReader = false
     private(set) var lineTooLong = false
-    /// Bytes received and not yet handed over: at most one incomplete line.
-    private var buffer: [UInt8] = []
-    /// How much of `buffer` is known to hold no newline, so a long line is scanned once.
-    private var scanned = 0
+    private var lines = LineBuffer(maxLineBytes: CurlTransport.maxStreamLineBytes)
 
     init(onOpen: @escaping () -> Void, onLine: @escaping (Data) -> Bool, cancellation: StreamCancellation) {
         self.onOpen = onOpen
         self.onLine = onLine
         self.cancellation = cancellation
-        buffer.reserveCapacity(64 << 10)
     }
 
     func receiveHeader(_ line: String) {
@@ -171,29 +167,17 @@ private final class StreamReader {
             errorBody.append(contentsOf: bytes.prefix(max(0, (64 << 10) - errorBody.count)))
             return true
         }
-        buffer.append(contentsOf: bytes)
-        var lineStart = 0
-        while let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = Data(buffer[lineStart..<newline])
-            lineStart = newline + 1
-            scanned = lineStart
-            if !line.isEmpty, !onLine(line) {
-                stoppedByReader = true
-                return false
-            }
-            if cancellation.isCancelled { return false }
+        let outcome = lines.append(bytes) { line in
+            onLine(line) && !cancellation.isCancelled
         }
-        buffer.removeSubrange(0..<lineStart)
-        scanned = buffer.count
-        if buffer.count > CurlTransport.maxStreamLineBytes {
+        switch outcome {
+        case .more: return true
+        case .stopped:
+            stoppedByReader = !cancellation.isCancelled
+            return false
+        case .lineTooLong:
             lineTooLong = true
             return false
         }
-        if buffer.isEmpty, buffer.capacity > 1 << 20 {
-            // One very large object passed; memory goes back to its usual size.
-            buffer = []
-            buffer.reserveCapacity(64 << 10)
-        }
-        return true
     }
 }
