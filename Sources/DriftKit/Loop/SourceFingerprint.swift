@@ -1,9 +1,15 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A cheap token of what the desired state is read from, to notice a change between
 /// intervals without reading or parsing anything: the commit a `--ref` resolves to, or the
 /// names, sizes and modification times of the files under the `-f`/`-k` paths and drift.yaml.
-/// Only the local disk is read; the API server is never asked.
+/// Only the local disk is read; the API server is never asked. The token is only compared
+/// within one process (it uses the process's hash seed).
 public struct SourceFingerprint: Sendable {
     public var source: SourceSelection
     public var currentDirectory: String
@@ -33,27 +39,37 @@ public struct SourceFingerprint: Sendable {
         }
     }
 
-    /// Names, sizes and modification times of `paths` and every file below them (`.git` left out).
+    /// Names, sizes and modification times of `paths` and every file below them (`.git` left
+    /// out), through `stat` and `readdir` directly: this runs every second or so for as long
+    /// as the loop runs, over thousands of files, and must cost next to nothing.
     private func stamp(of paths: [String]) -> String {
-        var parts: [String] = []
-        let manager = FileManager.default
+        var hasher = Hasher()
         func add(_ path: String) {
-            guard let attributes = try? manager.attributesOfItem(atPath: path) else { return }
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            parts.append("\(path) \(size) \(time)")
-        }
-        for path in paths {
-            add(path)
-            guard let walker = manager.enumerator(atPath: path) else { continue }
-            while let relative = walker.nextObject() as? String {
-                if relative == ".git" || relative.hasPrefix(".git/") {
-                    walker.skipDescendants()
-                    continue
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            hasher.combine(path)
+            hasher.combine(Int64(info.st_size))
+            #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            #else
+            let modified = info.st_mtim
+            #endif
+            hasher.combine(Int64(modified.tv_sec))
+            hasher.combine(Int64(modified.tv_nsec))
+            hasher.combine(Int64(info.st_ino))
+            guard (info.st_mode & S_IFMT) == S_IFDIR, let directory = opendir(path) else { return }
+            defer { closedir(directory) }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                add((path as NSString).appendingPathComponent(relative))
+                if name != ".", name != "..", name != ".git" { names.append(name) }
             }
+            // readdir's order is the file system's; the stamp must not depend on it.
+            for name in names.sorted() { add(path == "/" ? "/" + name : path + "/" + name) }
         }
-        return SHA256.hex(SHA256.hash(parts.joined(separator: "\n")))
+        paths.forEach(add)
+        return String(hasher.finalize(), radix: 16)
     }
 }
