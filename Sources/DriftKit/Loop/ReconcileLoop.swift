@@ -154,8 +154,9 @@ public final class ReconcileLoop: @unchecked Sendable {
         reportedProblems = reportedProblems.filter { !$0.hasPrefix("cannot read Git") }
         if fresh.revision != snapshot.revision {
             let old = Dictionary(snapshot.manifests.map { ($0.identity, $0.object) }, uniquingKeysWith: { first, _ in first })
+            let freshIdentities = Set(fresh.manifests.map(\.identity))
             let changed = fresh.manifests.filter { old[$0.identity] != $0.object }.count
-                + snapshot.manifests.filter { manifest in !fresh.manifests.contains { $0.identity == manifest.identity } }.count
+                + old.keys.filter { !freshIdentities.contains($0) }.count
             say(.git(from: snapshot.revision, to: fresh.revision, changed: changed))
             // What Git no longer has is no longer verified when the cluster changes it.
             let kept = Set(fresh.manifests.map(\.identity))
@@ -180,20 +181,19 @@ public final class ReconcileLoop: @unchecked Sendable {
         let eligibleKeys = Set(eligible.map(\.identity))
         let others = manifests.filter { !eligibleKeys.contains($0.identity) }
         // Verdicts come back in their own order; a manifest's place in Git names it.
-        func manifest(at location: ManifestLocation, in list: [Manifest]) -> Manifest? {
-            list.first { $0.source == location }
-        }
+        let bySource = Dictionary(manifests.map { ($0.source, $0) }, uniquingKeysWith: { first, _ in first })
+
         do {
             if !others.isEmpty {
                 for drift in try detector.detect(others, existenceOnly: snapshot.existenceOnly).objects {
-                    if let manifest = manifest(at: drift.source, in: others) { record(drift, manifest: manifest, outcome: nil) }
+                    if let manifest = bySource[drift.source] { record(drift, manifest: manifest, outcome: nil) }
                 }
             }
             if !eligible.isEmpty {
                 let report = try Remediator(detector: detector, options: remediation)
                     .remediate(eligible, existenceOnly: snapshot.existenceOnly)
                 for result in report.results {
-                    if let manifest = manifest(at: result.drift.source, in: eligible) {
+                    if let manifest = bySource[result.drift.source] {
                         record(result.drift, manifest: manifest, outcome: result.outcome)
                     }
                 }
