@@ -94,3 +94,43 @@ struct LoopTests {
         #expect(throws: DriftConfigError.self) { try DriftConfig.parse(header + "watch: {interval: 0}\n", file: "drift.yaml") }
     }
 }
+
+@Suite("The source fingerprint that tells the loop to read Git sooner")
+struct SourceFingerprintTests {
+    @Test("the same files give the same token; an edit, a new file or a removed one change it; .git does not count")
+    func workingTree() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/apps/.git", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "a: 1\n".write(toFile: folder + "/apps/a.yaml", atomically: true, encoding: .utf8)
+        var source = SourceSelection(revision: .workingTree)
+        source.filenames = ["apps"]
+        let fingerprint = SourceFingerprint(source: source, currentDirectory: folder, environment: [:])
+        let first = try #require(fingerprint.current())
+        #expect(fingerprint.current() == first)
+        try "ignored\n".write(toFile: folder + "/apps/.git/HEAD", atomically: true, encoding: .utf8)
+        #expect(fingerprint.current() == first, ".git is not the source")
+        try "a: 22\n".write(toFile: folder + "/apps/a.yaml", atomically: true, encoding: .utf8)
+        let edited = try #require(fingerprint.current())
+        #expect(edited != first)
+        try "b: 1\n".write(toFile: folder + "/apps/b.yaml", atomically: true, encoding: .utf8)
+        let added = try #require(fingerprint.current())
+        #expect(added != edited)
+        try FileManager.default.removeItem(atPath: folder + "/apps/b.yaml")
+        #expect(fingerprint.current() != added)
+    }
+
+    @Test("with --ref, the token is the commit the ref names now")
+    func reference() throws {
+        let repository = try GitTestRepository()
+        try repository.write("apps/a.yaml", TestManifests.configMap("a"))
+        let first = try repository.commitAll("one")
+        let fingerprint = SourceFingerprint(
+            source: SourceSelection(revision: .commit("HEAD")), currentDirectory: try repository.open().workingDirectory ?? "",
+            environment: [:])
+        #expect(fingerprint.current() == first)
+        try repository.write("apps/a.yaml", TestManifests.configMap("a", "2"))
+        let second = try repository.commitAll("two")
+        #expect(fingerprint.current() == second)
+    }
+}
