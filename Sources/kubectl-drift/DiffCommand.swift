@@ -48,12 +48,25 @@ struct DiffCommand {
             // Only a run that writes records ownership; diff has nothing to warn about.
             if invocation.remediate { checked.warning.map { StandardStream.printError("warning: \($0)") } }
         }
+        // Hashes of in-sync verdicts from earlier runs against this cluster as this user.
+        let cacheFile = invocation.noCache
+            ? nil : VerdictCacheFile(connection: connection, user: invocation.cluster.user, environment: environment)
+        options.verdictCache = cacheFile?.load()
         let detector = DriftDetector(client: client, connection: connection, options: options)
         let run = Run(
             detector: detector, desired: desired, manifests: desired.manifests,
             prunedSet: prune ? options.membership?.applySet : nil, prunesFlux: prune && !desired.fluxUnits.isEmpty,
             notification: notification)
-        return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+        let status = invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+        if let cacheFile, let cache = options.verdictCache {
+            // A cache that cannot be written only costs the next run its dry runs.
+            do throws(VerdictCacheError) {
+                try cacheFile.save(cache)
+            } catch {
+                StandardStream.printError("warning: \(error)")
+            }
+        }
+        return status
     }
 
     /// What the diff and apply paths share once the stages are wired.
