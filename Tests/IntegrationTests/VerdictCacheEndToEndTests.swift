@@ -94,7 +94,8 @@ struct VerdictCacheEndToEndTests {
     /// One way the cluster changes after an in-sync, cached run.
     struct Mutation: Sendable, CustomTestStringConvertible {
         var name: String
-        /// kubectl arguments after `-n NAMESPACE`; empty for `changesDefinition`.
+        /// kubectl arguments after `-n NAMESPACE`, `GROUP` standing for the Widget's API group
+        /// (kind names alone are ambiguous: other tests define Widgets too); empty for `changesDefinition`.
         var kubectl: [String]
         /// Apply the CRD again with a default for `spec.size`.
         var changesDefinition = false
@@ -113,7 +114,7 @@ struct VerdictCacheEndToEndTests {
             "patch", "deployment", "web", "--type", "merge", "-p", #"{"spec":{"minReadySeconds":7}}"#,
         ]),
         Mutation(name: "kubectl patch of a custom resource", kubectl: [
-            "patch", "widget", "blue", "--type", "merge", "-p", #"{"spec":{"color":"red"}}"#,
+            "patch", "widgets.GROUP", "blue", "--type", "merge", "-p", #"{"spec":{"color":"red"}}"#,
         ]),
         Mutation(name: "kubectl delete", kubectl: ["delete", "configmap", "settings"]),
         Mutation(name: "a controller's change (another field manager)", kubectl: [
@@ -121,6 +122,22 @@ struct VerdictCacheEndToEndTests {
         ]),
         Mutation(name: "a CRD schema change that adds a default", kubectl: [], changesDefinition: true),
     ]
+
+    /// The Widget CRD of the tests that do not change it, installed once: every CRD makes the
+    /// server rebuild its OpenAPI, which slows the tests that run beside these.
+    static let sharedGroup = group()
+    static let sharedDefinition = Task<Void, any Error> { try await install(definition(group: sharedGroup)) }
+
+    /// A Widget group for one test, or the shared one.
+    static func widgetGroup(own: Bool) async throws -> String {
+        guard own else {
+            try await sharedDefinition.value
+            return sharedGroup
+        }
+        let group = group()
+        try await install(definition(group: group))
+        return group
+    }
 
     static func group() -> String {
         "cache" + String((0..<8).map { _ in "abcdefghijklmnopqrstuvwxyz".randomElement()! }) + ".drift.test"
@@ -171,9 +188,12 @@ struct VerdictCacheEndToEndTests {
 
     @Test("after each mutation, the warm-cached diff equals the uncached one; so after apply", arguments: mutations)
     func sameVerdictAfterMutation(_ mutation: Mutation) async throws {
-        let group = Self.group()
-        try await Self.install(Self.definition(group: group))
-        defer { Task { _ = try? await TestCluster.kubectl(["delete", "crd", "widgets.\(group)", "--wait=false"]) } }
+        let group = try await Self.widgetGroup(own: mutation.changesDefinition)
+        defer {
+            if mutation.changesDefinition {
+                Task { _ = try? await TestCluster.kubectl(["delete", "crd", "widgets.\(group)", "--wait=false"]) }
+            }
+        }
         try await TestCluster.withNamespace { namespace in
             let cache = Self.temporaryCache()
             let folder = try DiffEndToEndTests.folder(Self.manifests(namespace: namespace, group: group))
@@ -186,7 +206,8 @@ struct VerdictCacheEndToEndTests {
             if mutation.changesDefinition {
                 try await Self.install(Self.definition(group: group, sizeDefault: 3))
             } else {
-                let changed = try await TestCluster.kubectl(["-n", namespace] + mutation.kubectl)
+                let changed = try await TestCluster.kubectl(
+                    ["-n", namespace] + mutation.kubectl.map { $0.replacingOccurrences(of: "GROUP", with: group) })
                 #expect(changed.status == 0, "\(changed.errorOutput)")
             }
             _ = try await Self.expectSameVerdicts(folder, cache: cache, "after \(mutation.name)")
@@ -217,9 +238,7 @@ struct VerdictCacheEndToEndTests {
 
     @Test("an unchanged second run asks for no dry run; a MutatingWebhookConfiguration change is a miss")
     func skipsDryRunsUntilAdmissionChanges() async throws {
-        let group = Self.group()
-        try await Self.install(Self.definition(group: group))
-        defer { Task { _ = try? await TestCluster.kubectl(["delete", "crd", "widgets.\(group)", "--wait=false"]) } }
+        let group = try await Self.widgetGroup(own: false)
         try await TestCluster.withNamespace { namespace in
             let files = Self.manifests(namespace: namespace, group: group)
             // kubectl's apply, so that no ApplySet label is there for a detector without one.
