@@ -293,6 +293,22 @@ struct VerdictCacheEndToEndTests {
         }
     }
 
+    @Test("objects kubectl applied (no ApplySet label yet: in sync) are cached too, and stay in sync")
+    func cachesObjectsWithoutMembership() async throws {
+        let group = try await Self.widgetGroup(own: false)
+        try await TestCluster.withNamespace { namespace in
+            let cache = Self.temporaryCache()
+            let folder = try DiffEndToEndTests.folder(Self.manifests(namespace: namespace, group: group))
+            let applied = try await TestCluster.kubectl(["apply", "--server-side", "-f", folder])
+            #expect(applied.status == 0, "\(applied.errorOutput)")
+            let first = try await Self.expectSameVerdicts(folder, cache: cache, "after kubectl apply")
+            #expect(first.status == 0, "\(first.output)")
+            #expect(try Self.entries(in: cache) == 4)
+            let second = try await Self.expectSameVerdicts(folder, cache: cache, "again")
+            #expect(second.status == 0, "\(second.output)")
+        }
+    }
+
     @Test("the cache file is 0600 in a 0700 folder, and holds no object contents")
     func cacheFileHoldsHashesOnly() async throws {
         try await TestCluster.withNamespace { namespace in

@@ -132,7 +132,7 @@ public struct DriftDetector: Sendable {
             }
             if cache.isInSync(target.identity, key: key) { return cachedVerdict(target, live: live[index]) }
             let verdict = compare(target, live: live[index], namespacesToCreate: namespacesToCreate)
-            if VerdictKeys.isCacheable(verdict) { cache.record(target.identity, key: key) } else { cache.forget(target.identity) }
+            if VerdictKeys.isCacheable(verdict, body: target.body) { cache.record(target.identity, key: key) } else { cache.forget(target.identity) }
             return verdict
         }
         return DriftReport(objects: verdicts, server: connection.server)
@@ -307,14 +307,14 @@ public struct DriftDetector: Sendable {
     }
 
     /// The verdict of an object whose key matched its last in-sync verdict: what `compare`
-    /// gives an object in sync with nothing ignored, whose dry run equals the live object.
+    /// gives an object in sync with nothing ignored (`VerdictKeys.isCacheable`).
     private func cachedVerdict(_ target: Target, live: LiveState) -> ObjectDrift {
         var verdict = ObjectDrift(
             identity: target.identity, apiVersion: target.manifest.apiVersion, source: target.manifest.source,
             status: .inSync)
         verdict.target = target.applyTarget
         if case let .present(object, _, _) = live {
-            (verdict.live, verdict.desired) = (object, object)
+            (verdict.live, verdict.desired) = (object, VerdictKeys.inSyncResult(live: object, body: target.body))
         }
         return verdict
     }

@@ -16,14 +16,24 @@ struct VerdictKeys: Sendable {
             run: run, body: target.body, definition: definition, uid: version.uid, resourceVersion: version.resourceVersion)
     }
 
-    /// Whether a fresh verdict may be reused while its key holds: in sync with the dry run's
-    /// result equal to the live object, so that nothing but the status and the live object
-    /// (read again each run) is in it: no ignored change, no warning, no hand-edit manager to
-    /// take over (the membership label alone being added is in sync, but not equal).
-    static func isCacheable(_ verdict: ObjectDrift) -> Bool {
-        verdict.status == .inSync && verdict.changes.isEmpty && verdict.ignoredChanges.isEmpty && verdict.warnings.isEmpty
-            && verdict.handEditors.isEmpty && verdict.recreateReason == nil && verdict.live != nil
-            && verdict.desired == verdict.live
+    /// Whether a fresh verdict may be reused while its key holds: in sync, with the dry run's
+    /// result `inSyncResult` of the live object, so that the verdict is rebuilt exactly from the
+    /// live object read again each run: no ignored change, no warning, no hand-edit manager to
+    /// take over.
+    static func isCacheable(_ verdict: ObjectDrift, body: JSONValue) -> Bool {
+        guard verdict.status == .inSync, verdict.changes.isEmpty, verdict.ignoredChanges.isEmpty, verdict.warnings.isEmpty,
+            verdict.handEditors.isEmpty, verdict.recreateReason == nil, let live = verdict.live
+        else { return false }
+        return verdict.desired == inSyncResult(live: live, body: body)
+    }
+
+    /// What the dry run of an object in sync gives: the live object, with the ApplySet label
+    /// the manifest sent carries (a label that an object lacks only for want of an apply, which
+    /// alone is no drift: `ApplySetMembership.onlyAddsMembership`).
+    static func inSyncResult(live: JSONValue, body: JSONValue) -> JSONValue {
+        let label = JSONPointer(tokens: ["metadata", "labels", ApplySet.partOfLabel])
+        guard let value = body[label.tokens] else { return live }
+        return label.updating(live, to: value)
     }
 }
 

@@ -114,18 +114,31 @@ struct VerdictKeyTests {
         return drift
     }
 
+    static let body: JSONValue = ["data": ["a": "1"]]
+
     @Test("only a plain in-sync verdict, whose dry run equals the live object, is cached")
     func cacheable() {
-        #expect(VerdictKeys.isCacheable(Self.verdict(.inSync)))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.drifted)))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.missing)))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.error)))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) { $0.warnings = ["w"] }))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) { $0.handEditors = ["kubectl-edit"] }))
-        #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) { $0.desired = ["data": ["a": "1"], "metadata": ["labels": ["l": "v"]]] }))
+        #expect(VerdictKeys.isCacheable(Self.verdict(.inSync), body: Self.body))
+        #expect(!VerdictKeys.isCacheable(Self.verdict(.drifted), body: Self.body))
+        #expect(!VerdictKeys.isCacheable(Self.verdict(.missing), body: Self.body))
+        #expect(!VerdictKeys.isCacheable(Self.verdict(.error), body: Self.body))
+        #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) { $0.warnings = ["w"] }, body: Self.body))
+        #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) { $0.handEditors = ["kubectl-edit"] }, body: Self.body))
+        #expect(!VerdictKeys.isCacheable(
+            Self.verdict(.inSync) { $0.desired = ["data": ["a": "1"], "metadata": ["labels": ["l": "v"]]] }, body: Self.body))
         #expect(!VerdictKeys.isCacheable(Self.verdict(.inSync) {
             $0.ignoredChanges = [IgnoredChange(change: FieldChange(path: "/data/a", live: "1", desired: "2"), reason: .manager("hpa"))]
-        }))
+        }, body: Self.body))
+    }
+
+    @Test("in sync but for the ApplySet label the manifest adds: cached, rebuilt with the label")
+    func membershipOnly() {
+        let label: JSONValue = ["applyset.kubernetes.io/part-of": "applyset-x"]
+        let body: JSONValue = ["metadata": ["labels": label], "data": ["a": "1"]]
+        let labelled = Self.verdict(.inSync) { $0.desired = ["data": ["a": "1"], "metadata": ["labels": label]] }
+        #expect(VerdictKeys.isCacheable(labelled, body: body))
+        #expect(VerdictKeys.inSyncResult(live: ["data": ["a": "1"]], body: body) == labelled.desired)
+        #expect(!VerdictKeys.isCacheable(labelled, body: Self.body))
     }
 }
 
