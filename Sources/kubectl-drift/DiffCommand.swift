@@ -8,7 +8,9 @@ struct DiffCommand {
 
     func run(output: inout StandardStream) throws -> Int32 {
         let run = try prepare()
-        return invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+        let status = invocation.remediate ? try remediate(run, output: &output) : try detect(run, output: &output)
+        run.saveCache()
+        return status
     }
 
     /// Reads Git and drift.yaml, connects to the cluster (checked against the pin), and wires
@@ -50,11 +52,15 @@ struct DiffCommand {
             // Only a run that writes records ownership; diff has nothing to warn about.
             if invocation.remediate { checked.warning.map { StandardStream.printError("warning: \($0)") } }
         }
+        // Hashes of in-sync verdicts from earlier runs against this cluster as this user.
+        let cacheFile = invocation.noCache
+            ? nil : VerdictCacheFile(connection: connection, user: invocation.cluster.user, environment: environment)
+        options.verdictCache = cacheFile?.load()
         let detector = DriftDetector(client: client, connection: connection, options: options)
         return Run(
             detector: detector, desired: desired, manifests: desired.manifests,
             prunedSet: prune ? options.membership?.applySet : nil, prunesFlux: prune && !desired.fluxUnits.isEmpty,
-            notification: notification)
+            notification: notification, cacheFile: cacheFile)
     }
 
     /// The desired state as the invocation names it, Flux's `substituteFrom` read from the cluster.
@@ -78,8 +84,21 @@ struct DiffCommand {
         var prunesFlux: Bool
         /// Where and when to send the summary; nil without `--notify` or drift.yaml `notify`.
         var notification: (url: WebhookURL, policy: NotificationPolicy)?
+        /// Where the verdict cache is kept between runs; nil with `--no-cache`.
+        var cacheFile: VerdictCacheFile?
 
         var config: DriftConfig? { desired.config }
+
+        /// Writes the verdict cache back; a cache that cannot be written only costs the next
+        /// run its dry runs.
+        func saveCache() {
+            guard let cacheFile, let cache = detector.options.verdictCache else { return }
+            do throws(VerdictCacheError) {
+                try cacheFile.save(cache)
+            } catch {
+                StandardStream.printError("warning: \(error)")
+            }
+        }
         var client: APIClient { detector.client }
 
         /// Posts the summary when the policy says so; a failed notification is a warning, never

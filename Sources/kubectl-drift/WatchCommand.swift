@@ -57,6 +57,7 @@ struct WatchCommand {
             + "\(run.detector.connection.server)\(options.remediate ? ", remediating" : ""); Git read again every "
             + String(format: "%gs", options.interval))
         try loop.run()
+        run.saveCache()
         return 0
     }
 }

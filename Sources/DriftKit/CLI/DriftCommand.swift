@@ -151,6 +151,8 @@ public struct DiffInvocation: Equatable, Sendable {
     /// `--applyset NAME`: the ApplySet parent Secret (in the `--namespace`, else the context's);
     /// nil for drift.yaml's `applySet`, else `ApplySet.defaultParentName`.
     public var applySetName: String?
+    /// `--no-cache`: dry-run every object, neither reading nor writing the verdict cache.
+    public var noCache: Bool
 
     static let options = SourceSelection.options + clusterOptions + [
         OptionSpec("--output", "-o", takesValue: true),
@@ -174,6 +176,7 @@ public struct DiffInvocation: Equatable, Sendable {
         OptionSpec("--skip-unhealthy", takesValue: false),
         OptionSpec("--prune", takesValue: false),
         OptionSpec("--applyset", takesValue: true),
+        OptionSpec("--no-cache", takesValue: false),
     ]
 
     static let clusterOptions = [
@@ -243,6 +246,7 @@ public struct DiffInvocation: Equatable, Sendable {
         skipUnhealthy = try parsed.flag("--skip-unhealthy")
         prune = try parsed.flag("--prune")
         applySetName = parsed.last("--applyset")
+        noCache = try parsed.flag("--no-cache")
         guard applySetName.map({ !$0.isEmpty && !$0.contains("/") }) ?? true else {
             throw UsageError("--applyset needs the name of the ApplySet parent Secret, such as my-app-applyset")
         }

@@ -61,6 +61,10 @@ public enum HelpText {
         webhooks, autoscalers) are drift only where Git sets them. Each change says who made it
         and when, from the live object's managedFields.
 
+        An object found in sync is not dry-run again while nothing its verdict depends on
+        changed: the manifest, the live object's resourceVersion, the field manager, the server
+        version, its CustomResourceDefinition and the admission webhooks and policies.
+
         Exit status: 0 when everything is in sync, 1 when something drifted or is missing,
         2 when an object could not be compared or the command failed.
 
@@ -101,6 +105,8 @@ public enum HelpText {
               --notify-on=WHEN     drift (default: only when something drifted, is missing, was remediated,
                                    pruned or failed) or always (every run)
               --prune              Also list live objects of the ApplySet that Git no longer has (see apply)
+              --no-cache           Dry-run every object: neither reuse nor record in-sync verdicts (kept as
+                                   hashes under $XDG_CACHE_HOME/kubectl-drift/verdicts, per cluster and user)
         \(clusterFlags)
 
         """

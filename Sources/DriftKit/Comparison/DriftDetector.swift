@@ -20,6 +20,9 @@ public struct DriftOptions: Sendable {
     /// The ApplySet whose part-of label the desired objects carry; nil in Flux mode, where
     /// Flux's inventories record ownership.
     public var membership: ApplySetMembership?
+    /// In-sync verdicts to reuse when nothing that shapes them changed (`VerdictKey`), and to
+    /// record this run's into; nil (`--no-cache`) to dry-run every object.
+    public var verdictCache: VerdictCache?
 
     public init() {}
 }
@@ -57,9 +60,12 @@ public struct DriftDetector: Sendable {
 
     /// One cheap request (`/version`), so that an unreachable server, a TLS problem or rejected
     /// credentials is one clear error, not the same error once per object or per stage.
-    public static func probe(_ client: APIClient, connection: ClusterConnection) throws(DriftError) {
+    ///
+    /// - Returns: the server's answer, part of every `VerdictKey`.
+    @discardableResult
+    public static func probe(_ client: APIClient, connection: ClusterConnection) throws(DriftError) -> JSONValue {
         do {
-            _ = try client.get("/version")
+            return try client.get("/version")
         } catch {
             throw clusterError(error, connection: connection)
         }
@@ -82,7 +88,7 @@ public struct DriftDetector: Sendable {
     public func detect(
         _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: Progress? = nil
     ) throws(DriftError) -> DriftReport {
-        try Self.probe(client, connection: connection)
+        let serverVersion = try Self.probe(client, connection: connection)
         let discovery = Discovery(client: client)
         discovery.prefetch(apiVersions: Set(manifests.map(\.apiVersion)), concurrency: options.concurrency)
         let definedKinds = DefinedKind.defined(by: manifests)
@@ -114,12 +120,19 @@ public struct DriftDetector: Sendable {
         let namespacesToCreate = Set(manifests.filter { $0.group.isEmpty && $0.kind == "Namespace" }.map(\.name))
         let counter = ProgressCounter(total: manifests.count, done: verdicts.count, report: progress)
         let live = fetchLive(targets)
+        let keys = verdictKeys(serverVersion: serverVersion, discovery: discovery)
         verdicts += BoundedConcurrency.map(Array(targets.indices), limit: options.concurrency) { index in
-            let target = targets[index]
-            let verdict = existenceOnly.contains(target.identity) || existenceOnly.contains(target.manifest.identity)
-                ? checkExistence(target, live: live[index])
-                : compare(target, live: live[index], namespacesToCreate: namespacesToCreate)
-            counter.advance()
+            defer { counter.advance() }
+            if existenceOnly.contains(targets[index].identity) || existenceOnly.contains(targets[index].manifest.identity) {
+                return checkExistence(targets[index], live: live[index])
+            }
+            let target = labelled(targets[index], live: live[index])
+            guard let keys, let cache = options.verdictCache, let key = keys.key(for: target, live: live[index]) else {
+                return compare(target, live: live[index], namespacesToCreate: namespacesToCreate)
+            }
+            if cache.isInSync(target.identity, key: key) { return cachedVerdict(target, live: live[index]) }
+            let verdict = compare(target, live: live[index], namespacesToCreate: namespacesToCreate)
+            if VerdictKeys.isCacheable(verdict, body: target.body) { cache.record(target.identity, key: key) } else { cache.forget(target.identity) }
             return verdict
         }
         return DriftReport(objects: verdicts, server: connection.server)
@@ -200,8 +213,9 @@ public struct DriftDetector: Sendable {
 
     /// What was found live for one target.
     enum LiveState: Sendable {
-        /// The normalised object, and its managedFields (who wrote what, and when).
-        case present(JSONValue, managedFields: JSONValue?)
+        /// The normalised object, its managedFields (who wrote what, and when), and its
+        /// version (uid and resourceVersion, which normalising drops).
+        case present(JSONValue, managedFields: JSONValue?, version: LiveVersion?)
         case absent
         case failed(String)
     }
@@ -260,7 +274,49 @@ public struct DriftDetector: Sendable {
 
     /// A live object as compared: normalised, with its managedFields beside it.
     private func present(_ object: JSONValue, typeMeta: (String, String)?) -> LiveState {
-        .present(ObjectNormalizer.normalize(object, typeMeta: typeMeta), managedFields: object[["metadata", "managedFields"]])
+        let version = object[["metadata", "uid"]]?.stringValue.flatMap { uid in
+            object[["metadata", "resourceVersion"]]?.stringValue.map { LiveVersion(uid: uid, resourceVersion: $0) }
+        }
+        return .present(
+            ObjectNormalizer.normalize(object, typeMeta: typeMeta), managedFields: object[["metadata", "managedFields"]],
+            version: version)
+    }
+
+    /// The target as the dry run sends it: with the ApplySet's part-of label, when there is one.
+    private func labelled(_ target: Target, live: LiveState) -> Target {
+        guard let membership = options.membership else { return target }
+        var labelled = target
+        switch live {
+        case .failed: return target
+        case .absent: labelled.body = membership.body(target.body, live: nil)
+        case let .present(object, _, _): labelled.body = membership.body(target.body, live: object)
+        }
+        return labelled
+    }
+
+    /// The run's key maker when there is a cache and the cluster's admission configuration
+    /// and type definitions can be read; nil (every object dry-run) otherwise.
+    private func verdictKeys(serverVersion: JSONValue, discovery: Discovery) -> VerdictKeys? {
+        guard options.verdictCache != nil,
+            let context = try? VerdictContext.read(client: client, discovery: discovery, concurrency: options.concurrency)
+        else { return nil }
+        let run = VerdictKey.Run(
+            serverVersion: serverVersion, fieldManager: options.fieldManager, filter: options.filter,
+            handEditManagers: options.handEditManagers, admission: context.admissionDigest)
+        return VerdictKeys(run: run, context: context)
+    }
+
+    /// The verdict of an object whose key matched its last in-sync verdict: what `compare`
+    /// gives an object in sync with nothing ignored (`VerdictKeys.isCacheable`).
+    private func cachedVerdict(_ target: Target, live: LiveState) -> ObjectDrift {
+        var verdict = ObjectDrift(
+            identity: target.identity, apiVersion: target.manifest.apiVersion, source: target.manifest.source,
+            status: .inSync)
+        verdict.target = target.applyTarget
+        if case let .present(object, _, _) = live {
+            (verdict.live, verdict.desired) = (object, VerdictKeys.inSyncResult(live: object, body: target.body))
+        }
+        return verdict
     }
 
     /// In sync when the object exists, whatever its fields; missing otherwise.
@@ -276,14 +332,13 @@ public struct DriftDetector: Sendable {
         case .absent:
             verdict.status = .missing
             verdict.desired = ObjectNormalizer.normalize(target.body)
-        case let .present(object, _):
+        case let .present(object, _, _):
             verdict.live = object
         }
         return verdict
     }
 
-    private func compare(_ resolved: Target, live: LiveState, namespacesToCreate: Set<String>) -> ObjectDrift {
-        var target = resolved
+    private func compare(_ target: Target, live: LiveState, namespacesToCreate: Set<String>) -> ObjectDrift {
         var verdict = ObjectDrift(
             identity: target.identity, apiVersion: target.manifest.apiVersion, source: target.manifest.source,
             status: .error)
@@ -295,13 +350,9 @@ public struct DriftDetector: Sendable {
             verdict.error = message
             return verdict
         case .absent: (liveObject, managedFields) = (nil, nil)
-        case let .present(object, fields): (liveObject, managedFields) = (object, fields)
+        case let .present(object, fields, _): (liveObject, managedFields) = (object, fields)
         }
         verdict.live = liveObject
-        if let membership = options.membership {
-            target.body = membership.body(resolved.body, live: liveObject)
-            verdict.target = target.applyTarget
-        }
         let applied: JSONValue
         var rebuilt = false
         do throws(APIError) {

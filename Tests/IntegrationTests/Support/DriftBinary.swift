@@ -17,6 +17,11 @@ enum DriftBinary {
         return "kubectl-drift"
     }
 
+    /// The `XDG_CACHE_HOME` of every run of this test process (the verdict cache), shared so
+    /// that the suite's runs are warm-cached as a user's are.
+    static let cacheFolder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("drift-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
+
     /// Runs `kubectl-drift` against the shared server (`--context` picks the identity);
     /// `environment` is added to the test process's.
     static func run(
@@ -25,6 +30,8 @@ enum DriftBinary {
     ) async throws -> CommandResult {
         let config: String
         if let kubeconfig { config = kubeconfig } else { config = try await TestCluster.server().kubeconfigPath }
+        // The verdict cache goes to a folder of the test run's, never the user's, unless the test names one.
+        let environment = environment.merging(["XDG_CACHE_HOME": cacheFolder]) { given, _ in given }
         // `run` starts the command through env(1), which takes NAME=VALUE words first.
         let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             + [path] + arguments + ["--kubeconfig", config] + (kubeconfig == nil ? ["--context", context.rawValue] : [])
