@@ -22,14 +22,14 @@ struct GitHookPreviewEndToEndTests {
             self.namespace = namespace
             try write(Self.deployment(namespace: namespace, replicas: 3, image: "nginx:1.25"), to: "apps/web.yaml")
             try write(Self.driftYAML(namespace: namespace, hook: hook), to: "drift.yaml")
-            try sandbox.git(["add", "."])
-            try sandbox.git(["commit", "-q", "-m", "deploy web"])
-            try sandbox.git(["push", "-q", "origin", "main"])
+            try await sandbox.git(["add", "."])
+            try await sandbox.git(["commit", "-q", "-m", "deploy web"])
+            try await sandbox.git(["push", "-q", "origin", "main"])
             let apply = try await DriftBinary.run(["apply", "-y"], in: sandbox.repo)
             #expect(apply.status == 0, "\(apply.output)\(apply.errorOutput)")
-            let install = try sandbox.hook(["install"])
+            let install = try await sandbox.hook(["install"])
             #expect(install.status == 0, "\(install.errorOutput)")
-            try sandbox.git(["pull", "-q", "origin", "main"], in: sandbox.other)
+            try await sandbox.git(["pull", "-q", "origin", "main"], in: sandbox.other)
         }
 
         static func deployment(namespace: String, replicas: Int, image: String, tier: String? = nil) -> String {
@@ -72,18 +72,18 @@ struct GitHookPreviewEndToEndTests {
         }
 
         /// A teammate's commit in the other clone, pushed.
-        func teammate(_ message: String, files: [String: String]) throws {
+        func teammate(_ message: String, files: [String: String]) async throws {
             for (path, text) in files { try write(text, to: path, in: sandbox.other) }
-            try sandbox.git(["add", "-A"], in: sandbox.other)
-            try sandbox.git(["commit", "-q", "-m", message], in: sandbox.other)
-            try sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
+            try await sandbox.git(["add", "-A"], in: sandbox.other)
+            try await sandbox.git(["commit", "-q", "-m", message], in: sandbox.other)
+            try await sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
         }
 
         /// A commit of the main clone, not pushed.
-        func commit(_ message: String, files: [String: String]) throws {
+        func commit(_ message: String, files: [String: String]) async throws {
             for (path, text) in files { try write(text, to: path) }
-            try sandbox.git(["add", "-A"])
-            try sandbox.git(["commit", "-q", "-m", message])
+            try await sandbox.git(["add", "-A"])
+            try await sandbox.git(["commit", "-q", "-m", message])
         }
 
         /// The live Deployment.
@@ -103,11 +103,11 @@ struct GitHookPreviewEndToEndTests {
             let repo = try await Deployed(namespace: namespace, hook: "reconcile: apply")
             _ = try await TestCluster.kubectl(["annotate", "deployment", "web", "-n", namespace, "owner=alice"])
             _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
-            try repo.teammate("4 replicas, nginx 1.27", files: [
+            try await repo.teammate("4 replicas, nginx 1.27", files: [
                 "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.27"),
             ])
 
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"])
             let text = Self.printed(pull)
             #expect(pull.status == 0, "\(text)")
             #expect(text.contains("update  deployment.apps/web"), "\(text)")
@@ -138,13 +138,13 @@ struct GitHookPreviewEndToEndTests {
         try await TestCluster.withNamespace { namespace in
             let repo = try await Deployed(namespace: namespace, hook: "reconcile: none")
             let before = try await repo.live()[["metadata", "resourceVersion"]]
-            try repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
-            let skipped = try repo.sandbox.git(["pull", "-q", "origin", "main"], environment: ["DRIFT_HOOK": "skip"])
+            try await repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
+            let skipped = try await repo.sandbox.git(["pull", "-q", "origin", "main"], environment: ["DRIFT_HOOK": "skip"])
             #expect(skipped.status == 0)
             #expect(!Self.printed(skipped).contains("drift:"), "\(Self.printed(skipped))")
 
-            try repo.teammate("5 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 5, image: "nginx:1.25")])
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            try await repo.teammate("5 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 5, image: "nginx:1.25")])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"])
             #expect(Self.printed(pull).contains("3 → 5"), "\(Self.printed(pull))")
             #expect(try await repo.live()[["metadata", "resourceVersion"]] == before, "reconcile: none writes nothing")
         }
@@ -154,23 +154,23 @@ struct GitHookPreviewEndToEndTests {
     func prePushBlocks() async throws {
         try await TestCluster.withNamespace { namespace in
             let repo = try await Deployed(namespace: namespace, hook: "block: errors")
-            let remoteBefore = try repo.sandbox.revision("main", in: repo.sandbox.remote)
-            try repo.commit("new selector", files: [
+            let remoteBefore = try await repo.sandbox.revision("main", in: repo.sandbox.remote)
+            try await repo.commit("new selector", files: [
                 "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 3, image: "nginx:1.25", tier: "front"),
             ])
-            let refused = try repo.sandbox.git(["push", "origin", "main"])
+            let refused = try await repo.sandbox.git(["push", "origin", "main"])
             let text = Self.printed(refused)
             #expect(refused.status != 0, "\(text)")
             #expect(text.contains("fail  deployment.apps/web"), "\(text)")
             #expect(text.contains("field is immutable"), "\(text)")
             #expect(text.contains("refusing the push of main"), "\(text)")
-            #expect(try repo.sandbox.revision("main", in: repo.sandbox.remote) == remoteBefore)
+            #expect(try await repo.sandbox.revision("main", in: repo.sandbox.remote) == remoteBefore)
 
-            try repo.commit("warn only", files: ["drift.yaml": Deployed.driftYAML(namespace: namespace, hook: "block: never")])
-            let pushed = try repo.sandbox.git(["push", "origin", "main"])
+            try await repo.commit("warn only", files: ["drift.yaml": Deployed.driftYAML(namespace: namespace, hook: "block: never")])
+            let pushed = try await repo.sandbox.git(["push", "origin", "main"])
             #expect(pushed.status == 0, "\(Self.printed(pushed))")
             #expect(Self.printed(pushed).contains("would fail"), "\(Self.printed(pushed))")
-            #expect(try repo.sandbox.revision("main", in: repo.sandbox.remote) == repo.sandbox.revision("HEAD"))
+            #expect(try await repo.sandbox.revision("main", in: repo.sandbox.remote) == repo.sandbox.revision("HEAD"))
         }
     }
 
@@ -180,15 +180,15 @@ struct GitHookPreviewEndToEndTests {
             let repo = try await Deployed(namespace: namespace, hook: "reconcile: apply")
             let receive = repo.sandbox.remote + "/hooks/pre-receive"
             try repo.sandbox.writeScript(receive, "#!/bin/sh\necho 'remote: not today' >&2\nexit 1")
-            try repo.commit("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
-            let rejected = try repo.sandbox.git(["push", "origin", "main"])
+            try await repo.commit("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
+            let rejected = try await repo.sandbox.git(["push", "origin", "main"])
             #expect(rejected.status != 0)
             #expect(Self.printed(rejected).contains("3 → 4"), "the preview runs before the push: \(Self.printed(rejected))")
             #expect(!Self.printed(rejected).contains("reconciling"), "\(Self.printed(rejected))")
             #expect(try await repo.replicas == 3)
 
             try FileManager.default.removeItem(atPath: receive)
-            let pushed = try repo.sandbox.git(["push", "origin", "main"])
+            let pushed = try await repo.sandbox.git(["push", "origin", "main"])
             #expect(pushed.status == 0, "\(Self.printed(pushed))")
             #expect(Self.printed(pushed).contains("the push of main to origin succeeded; reconciling"), "\(Self.printed(pushed))")
             #expect(try await repo.replicas == 4)
@@ -205,7 +205,7 @@ struct GitHookPreviewEndToEndTests {
         try await GitOpsTestAPI.install(client: client)
         let repo = try await Deployed(namespace: namespace, hook: "reconcile: \(mode)")
         let url = "https://git.example.com/org/\(namespace).git"
-        try repo.sandbox.git(["remote", "add", "upstream", url])
+        try await repo.sandbox.git(["remote", "add", "upstream", url])
         return (repo, url, client)
     }
 
@@ -216,9 +216,9 @@ struct GitHookPreviewEndToEndTests {
             try GitOpsTestAPI.gitRepository("deploy", namespace: namespace, url: "git@git.example.com:org/\(namespace)", client: client)
             try GitOpsTestAPI.kustomization("apps", namespace: namespace, path: "./apps", source: "deploy", client: client)
             try GitOpsTestAPI.kustomization("infra", namespace: namespace, path: "./infra", source: "deploy", client: client)
-            try repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
+            try await repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
 
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"])
             #expect(pull.status == 0, "\(Self.printed(pull))")
             let key = "reconcile.fluxcd.io/requestedAt"
             let source = try client.get("\(GitOpsTestAPI.gitRepositories)/namespaces/\(namespace)/gitrepositories/deploy")
@@ -236,9 +236,9 @@ struct GitHookPreviewEndToEndTests {
             let (repo, url, client) = try await Self.gitOpsRepository(namespace, reconcile: "argocd")
             try GitOpsTestAPI.application("web", namespace: namespace, sources: [GitOpsTestAPI.source(url, path: "apps")], client: client)
             try GitOpsTestAPI.application("docs", namespace: namespace, sources: [GitOpsTestAPI.source(url, path: "docs")], client: client)
-            try repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
+            try await repo.teammate("4 replicas", files: ["apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 4, image: "nginx:1.25")])
 
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"])
             #expect(pull.status == 0, "\(Self.printed(pull))")
             let applications = "\(GitOpsTestAPI.applications)/namespaces/\(namespace)/applications"
             let key = "argocd.argoproj.io/refresh"
@@ -252,16 +252,16 @@ struct GitHookPreviewEndToEndTests {
         try await TestCluster.withNamespace { namespace in
             let configMap = { (name: String) in "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(name), namespace: \(namespace)}\n" }
             let repo = try await Deployed(namespace: namespace, hook: "reconcile: apply\nprune: true")
-            try repo.commit("settings, manual", files: ["apps/settings.yaml": configMap("settings"), "apps/manual.yaml": configMap("manual")])
-            try repo.sandbox.git(["push", "-q", "origin", "main"], environment: ["DRIFT_HOOK": "skip"])
+            try await repo.commit("settings, manual", files: ["apps/settings.yaml": configMap("settings"), "apps/manual.yaml": configMap("manual")])
+            try await repo.sandbox.git(["push", "-q", "origin", "main"], environment: ["DRIFT_HOOK": "skip"])
             #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps/settings.yaml"], in: repo.sandbox.repo).status == 0)
             // In Git, but created by hand: never the tool's to delete.
             _ = try await TestCluster.kubectl(["create", "configmap", "manual", "-n", namespace])
-            try repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
-            try repo.sandbox.git(["rm", "-q", "apps/settings.yaml", "apps/manual.yaml"], in: repo.sandbox.other)
-            try repo.teammate("no settings, no manual", files: [:])
+            try await repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
+            try await repo.sandbox.git(["rm", "-q", "apps/settings.yaml", "apps/manual.yaml"], in: repo.sandbox.other)
+            try await repo.teammate("no settings, no manual", files: [:])
 
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"])
             let text = Self.printed(pull)
             #expect(pull.status == 0, "\(text)")
             #expect(text.contains("delete  configmap/settings"), "\(text)")
@@ -281,15 +281,15 @@ struct GitHookPreviewEndToEndTests {
                 "apiVersion: v1\nkind: Secret\nmetadata: {name: token, namespace: \(namespace)}\nstringData: {token: \(value)}\n"
             }
             let repo = try await Deployed(namespace: namespace, hook: "reconcile: none")
-            try repo.commit("token", files: ["apps/token.yaml": secret("hunter2")])
-            try repo.sandbox.git(["push", "-q", "origin", "main"])
+            try await repo.commit("token", files: ["apps/token.yaml": secret("hunter2")])
+            try await repo.sandbox.git(["push", "-q", "origin", "main"])
             #expect(try await DriftBinary.run(["apply", "-y"], in: repo.sandbox.repo).status == 0)
-            try repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
-            try repo.teammate("rotate, scale", files: [
+            try await repo.sandbox.git(["pull", "-q", "origin", "main"], in: repo.sandbox.other)
+            try await repo.teammate("rotate, scale", files: [
                 "apps/token.yaml": secret("correct-horse"),
                 "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 2, image: "nginx:1.25"),
             ])
-            let pull = try repo.sandbox.git(["pull", "-q", "origin", "main"], environment: ["DRIFT_HOOK_OUTPUT": "json"])
+            let pull = try await repo.sandbox.git(["pull", "-q", "origin", "main"], environment: ["DRIFT_HOOK_OUTPUT": "json"])
             #expect(pull.status == 0)
             let text = Self.printed(pull)
             #expect(!text.contains("hunter2") && !text.contains("correct-horse"), "\(text)")
@@ -310,14 +310,14 @@ struct GitHookPreviewEndToEndTests {
     func newBranch() async throws {
         try await TestCluster.withNamespace { namespace in
             let repo = try await Deployed(namespace: namespace, hook: "branches: [main, release]")
-            try repo.sandbox.git(["checkout", "-q", "-b", "release"])
-            try repo.commit("release: 6 replicas", files: [
+            try await repo.sandbox.git(["checkout", "-q", "-b", "release"])
+            try await repo.commit("release: 6 replicas", files: [
                 "apps/web.yaml": Deployed.deployment(namespace: namespace, replicas: 6, image: "nginx:1.25"),
             ])
-            let push = try repo.sandbox.git(["push", "origin", "release"])
+            let push = try await repo.sandbox.git(["push", "origin", "release"])
             #expect(push.status == 0, "\(Self.printed(push))")
             #expect(Self.printed(push).contains("3 → 6"), "\(Self.printed(push))")
-            let deletion = try repo.sandbox.git(["push", "origin", ":release"])
+            let deletion = try await repo.sandbox.git(["push", "origin", ":release"])
             #expect(Self.printed(deletion).contains("the push deletes release on origin: nothing to preview"), "\(Self.printed(deletion))")
         }
     }
@@ -341,17 +341,17 @@ struct GitHookPreviewEndToEndTests {
                     atPath: ((sandbox.repo + "/" + path) as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try text.write(toFile: sandbox.repo + "/" + path, atomically: true, encoding: .utf8)
             }
-            try sandbox.git(["add", "."])
-            try sandbox.git(["commit", "-q", "-m", "flux"])
-            try sandbox.git(["push", "-q", "origin", "main"])
+            try await sandbox.git(["add", "."])
+            try await sandbox.git(["commit", "-q", "-m", "flux"])
+            try await sandbox.git(["push", "-q", "origin", "main"])
             #expect(try await DriftBinary.run(["apply", "-y"], in: sandbox.repo).status == 0)
-            #expect(try sandbox.hook(["install"]).status == 0)
-            try sandbox.git(["pull", "-q", "origin", "main"], in: sandbox.other)
+            #expect(try await sandbox.hook(["install"]).status == 0)
+            try await sandbox.git(["pull", "-q", "origin", "main"], in: sandbox.other)
             try patch("two").write(toFile: sandbox.other + "/apps/patch.yaml", atomically: true, encoding: .utf8)
-            try sandbox.git(["commit", "-q", "-am", "patch: two"], in: sandbox.other)
-            try sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
+            try await sandbox.git(["commit", "-q", "-am", "patch: two"], in: sandbox.other)
+            try await sandbox.git(["push", "-q", "origin", "main"], in: sandbox.other)
 
-            let pull = try sandbox.git(["pull", "-q", "origin", "main"])
+            let pull = try await sandbox.git(["pull", "-q", "origin", "main"])
             let text = Self.printed(pull)
             #expect(pull.status == 0, "\(text)")
             #expect(text.contains("update  configmap/settings  (namespace \(namespace))"), "\(text)")
@@ -369,16 +369,16 @@ struct GitHookPreviewEndToEndTests {
         try FileManager.default.createDirectory(atPath: sandbox.repo + "/apps", withIntermediateDirectories: true)
         try Deployed.driftYAML(namespace: "default", hook: "timeout: 2s\nblock: errors").write(
             toFile: sandbox.repo + "/drift.yaml", atomically: true, encoding: .utf8)
-        try sandbox.git(["add", "."])
-        try sandbox.git(["commit", "-q", "-m", "config"])
+        try await sandbox.git(["add", "."])
+        try await sandbox.git(["commit", "-q", "-m", "config"])
         try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: default}\n".write(
             toFile: sandbox.repo + "/apps/b.yaml", atomically: true, encoding: .utf8)
-        try sandbox.git(["add", "."])
-        try sandbox.git(["commit", "-q", "-m", "b"])
-        #expect(try sandbox.hook(["install"]).status == 0)
+        try await sandbox.git(["add", "."])
+        try await sandbox.git(["commit", "-q", "-m", "b"])
+        #expect(try await sandbox.hook(["install"]).status == 0)
 
         let started = Date()
-        let push = try sandbox.git(["push", "origin", "main"])
+        let push = try await sandbox.git(["push", "origin", "main"])
         let elapsed = Date().timeIntervalSince(started)
         let text = Self.printed(push)
         #expect(push.status == 0, "\(text)")

@@ -4,7 +4,7 @@ import Foundation
 /// A repository `repo` with a bare remote `remote.git` and a second clone `other`, in a
 /// temporary folder that goes with the object; every command runs with no user or system
 /// Git configuration and a stand-in `git-drift-hook` first on PATH, which records each call.
-final class HookSandbox {
+final class HookSandbox: @unchecked Sendable {
     let base: String
     var repo: String { base + "/repo" }
     var other: String { base + "/other" }
@@ -94,6 +94,27 @@ final class HookSandbox {
     /// The commit `revision` names in `folder`.
     func revision(_ revision: String, in folder: String? = nil) throws -> String {
         try git(["rev-parse", revision], in: folder).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension HookSandbox {
+    // Async tests run on the concurrency pool's few threads (two on a 2-core machine): the
+    // commands they wait for run off it, so that other tests' timers and sleeps keep time.
+
+    /// `git`, off the concurrency pool.
+    @discardableResult
+    func git(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+        try await TestCluster.offThePool { try self.git(arguments, in: folder, environment: environment) as CommandResult }
+    }
+
+    /// The built `git-drift-hook`, off the concurrency pool.
+    func hook(_ arguments: [String], in folder: String? = nil) async throws -> CommandResult {
+        try await TestCluster.offThePool { try self.hook(arguments, in: folder) as CommandResult }
+    }
+
+    /// The commit `revision` names, off the concurrency pool.
+    func revision(_ revision: String, in folder: String? = nil) async throws -> String {
+        try await TestCluster.offThePool { try self.revision(revision, in: folder) as String }
     }
 }
 
