@@ -9,40 +9,9 @@ import Testing
 /// changes every key while it exists.
 @Suite("The verdict cache gives exactly the uncached verdicts", .serialized)
 struct VerdictCacheEndToEndTests {
+    /// The hand-edit suite's Deployment and Service, a ConfigMap, and a Widget of `group`.
     static func manifests(namespace: String, group: String) -> [String: String] {
-        [
-            "web.yaml": """
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata:
-                  name: web
-                  namespace: \(namespace)
-                  labels: {app: web}
-                spec:
-                  replicas: 2
-                  selector: {matchLabels: {app: web}}
-                  template:
-                    metadata: {labels: {app: web}}
-                    spec:
-                      containers:
-                      - name: main
-                        image: nginx:1.21.0
-                        ports:
-                        - {name: http, containerPort: 80, protocol: TCP}
-                        env:
-                        - {name: MODE, value: production}
-                """,
-            "service.yaml": """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: web
-                  namespace: \(namespace)
-                spec:
-                  selector: {app: web}
-                  ports:
-                  - {name: http, port: 80, targetPort: 8080, protocol: TCP}
-                """,
+        HandEditEndToEndTests.manifests(namespace: namespace).merging([
             "settings.yaml": """
                 apiVersion: v1
                 kind: ConfigMap
@@ -61,7 +30,7 @@ struct VerdictCacheEndToEndTests {
                 spec:
                   color: blue
                 """,
-        ]
+        ]) { $1 }
     }
 
     /// The Widget CRD; with `sizeDefault`, `spec.size` defaults to it.
