@@ -18,30 +18,8 @@ namespace=bench-hook
 command -v hyperfine >/dev/null && [ -x /usr/bin/time ] || {
   apt-get install -y -qq hyperfine time >/dev/null
 }
-swift build -c release >/dev/null
-bin=$(swift build -c release --show-bin-path)
-drift=$bin/kubectl-drift
+. bench/server.sh
 hook=$bin/git-drift-hook
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if [ -n "${BENCH_KUBECONFIG:-}" ]; then
-  export KUBECONFIG=$BENCH_KUBECONFIG
-else
-  "$drift" demo --keep --color=never >"$work/demo.out" 2>"$work/demo.err" &
-  server_pid=$!
-  for _ in $(seq 1 120); do
-    grep -q '^export KUBECONFIG=' "$work/demo.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/demo.err" >&2; exit 1; }
-    sleep 0.5
-  done
-  export KUBECONFIG=$(sed -n 's/^export KUBECONFIG=//p' "$work/demo.out")
-fi
 context=$(kubectl config current-context)
 # No user or system Git configuration: the repositories are the benchmark's own.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null

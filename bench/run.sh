@@ -17,31 +17,9 @@ counts=("${@:-500}")
 command -v hyperfine >/dev/null && [ -x /usr/bin/time ] || {
   apt-get install -y -qq hyperfine time >/dev/null
 }
-# Both executables: the demo that serves the benchmark runs git-drift-hook too.
-swift build -c release >/dev/null
-drift=$(swift build -c release --show-bin-path)/kubectl-drift
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. bench/server.sh
 # A fresh verdict cache: nothing from earlier runs or from the user's own.
 export XDG_CACHE_HOME=$work/cache
-
-if [ -n "${BENCH_KUBECONFIG:-}" ]; then
-  export KUBECONFIG=$BENCH_KUBECONFIG
-else
-  "$drift" demo --keep --color=never >"$work/demo.out" 2>"$work/demo.err" &
-  server_pid=$!
-  for _ in $(seq 1 120); do
-    grep -q '^export KUBECONFIG=' "$work/demo.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/demo.err" >&2; exit 1; }
-    sleep 0.5
-  done
-  export KUBECONFIG=$(sed -n 's/^export KUBECONFIG=//p' "$work/demo.out")
-fi
 
 # Peak resident memory of a command in KB; both tools exit 1 on drift, which is expected here.
 peak_rss() {

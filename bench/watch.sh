@@ -13,31 +13,7 @@ cd "$(dirname "$0")/.."
 count=${1:-2000}
 duration=${2:-1800}
 
-# Both executables: the demo that serves the benchmark runs git-drift-hook too.
-swift build -c release >/dev/null
-drift=$(swift build -c release --show-bin-path)/kubectl-drift
-work=$(mktemp -d)
-server_pid=
-watch_pid=
-cleanup() {
-  [ -z "$watch_pid" ] || kill "$watch_pid" 2>/dev/null || true
-  [ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if [ -n "${BENCH_KUBECONFIG:-}" ]; then
-  export KUBECONFIG=$BENCH_KUBECONFIG
-else
-  "$drift" demo --keep --color=never >"$work/demo.out" 2>"$work/demo.err" &
-  server_pid=$!
-  for _ in $(seq 1 120); do
-    grep -q '^export KUBECONFIG=' "$work/demo.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/demo.err" >&2; exit 1; }
-    sleep 0.5
-  done
-  export KUBECONFIG=$(sed -n 's/^export KUBECONFIG=//p' "$work/demo.out")
-fi
+. bench/server.sh
 
 namespace=watch-bench
 manifests=$work/manifests
@@ -49,6 +25,7 @@ server_version=$(kubectl version -o json 2>/dev/null | python3 -c 'import json,s
 "$drift" watch --remediate -f "$manifests" --applyset watch-bench -n "$namespace" --interval 5m -o json \
   >"$work/events.jsonl" 2>"$work/watch.err" &
 watch_pid=$!
+bench_pids+=("$watch_pid")
 # Ready once the first verification of everything is done: the watch's own line on stderr.
 for _ in $(seq 1 600); do grep -q '^watching' "$work/watch.err" && break; sleep 0.2; done
 sleep 2
@@ -84,7 +61,8 @@ sample
 
 kill -TERM "$watch_pid"
 wait "$watch_pid" || true
-watch_pid=
+# Kept for a look at what the loop said (the slowest remediations above all).
+cp "$work/events.jsonl" "${TMPDIR:-/tmp}/kubectl-drift-watch-bench-events.jsonl"
 
 python3 - "$work" "$count" "$duration" "$server_version" >>bench/RESULTS.md <<'PY'
 import datetime, json, os, statistics, subprocess, sys
