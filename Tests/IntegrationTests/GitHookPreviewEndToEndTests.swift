@@ -7,7 +7,10 @@ import Testing
 
 /// git-drift-hook's previews and reconciles with real `git` running the installed hooks
 /// (pulls and pushes through a local bare repository) against the real API server.
-@Suite("git-drift-hook previews and reconciles, end to end")
+///
+/// Serialized: each test runs git, the hook and kubectl-drift as processes; one at a time keeps
+/// a 2-core machine able to run the rest of the suite on time.
+@Suite("git-drift-hook previews and reconciles, end to end", .serialized)
 struct GitHookPreviewEndToEndTests {
     /// A repository whose `apps/web.yaml` is a Deployment in `namespace`, deployed with
     /// `kubectl drift apply`, with the real hook installed and drift.yaml pinning the test

@@ -8,7 +8,10 @@ import Testing
 /// `kubectl drift watch` against the real API server: hand changes found through the watch
 /// and put back within seconds, Git re-read at the interval, suspension and fights respected,
 /// SIGTERM a clean exit.
-@Suite("kubectl drift watch, end to end")
+///
+/// Serialized: each test runs a loop process, kubectl and the server hard; one at a time keeps
+/// a 2-core machine able to run the rest of the suite on time.
+@Suite("kubectl drift watch, end to end", .serialized)
 struct WatchEndToEndTests {
     /// A folder `apps/` with Deployment `web` (2 replicas) and ConfigMap `settings` in `namespace`.
     static func repository(namespace: String) throws -> String {
@@ -122,6 +125,19 @@ struct WatchEndToEndTests {
                 toFile: folder + "/apps/settings.yaml", atomically: true, encoding: .utf8)
             #expect(await watch.waitFor("problem: cannot read Git"), "\(watch.printed)\(watch.errorOutput)")
             #expect(try client.get("/api/v1/namespaces/\(namespace)/configmaps/settings")[["data", "mode"]] == "slow")
+        }
+    }
+
+    @Test("an object that cannot be compared yet (its namespace does not exist) is tried again after a backoff, not only at the interval")
+    func retriesErrors() async throws {
+        let late = "late-" + String(UUID().uuidString.prefix(8)).lowercased()
+        try await Self.watching(["--remediate", "--interval", "1h"], before: { _, folder async throws in
+            try Self.configMap(namespace: late, mode: "fast").write(toFile: folder + "/apps/late.yaml", atomically: true, encoding: .utf8)
+        }) { _, _, watch in
+            #expect(await watch.waitFor("failed configmap/settings (namespace \(late))"), "\(watch.printed)\(watch.errorOutput)")
+            _ = try await TestCluster.kubectl(["create", "namespace", late])
+            defer { Task { _ = try? await TestCluster.kubectl(["delete", "namespace", late, "--wait=false"]) } }
+            #expect(await watch.waitFor("remediated configmap/settings (namespace \(late))", timeout: 30), "\(watch.printed)")
         }
     }
 

@@ -201,10 +201,20 @@ public final class ReconcileLoop: @unchecked Sendable {
         } catch {
             if initial { throw error }
             sayOnce("\(error)")
+            // The changes that brought these objects here must not wait for the interval: they
+            // are verified again after a backoff, however long the cluster stays away.
+            clusterFailures += 1
+            let retry = now.addingTimeInterval(
+                ObjectHistory.backoff(failures: clusterFailures, base: options.backoffBase, limit: min(30, options.backoffLimit)))
+            for manifest in manifests { histories[manifest.identity, default: ObjectHistory()].notBefore = retry }
             return
         }
+        clusterFailures = 0
         reportedProblems = reportedProblems.filter { !$0.hasPrefix("cannot reach") && !$0.hasPrefix("the cluster at") }
     }
+
+    /// Verifications in a row that failed as a whole (the cluster unreachable or refusing).
+    private var clusterFailures = 0
 
     private func mayRemediate(_ manifest: Manifest, now: Date) -> Bool {
         guard let history = histories[manifest.identity] else { return true }
@@ -237,6 +247,11 @@ public final class ReconcileLoop: @unchecked Sendable {
             let transition = previous != drift.status || history.remediated
             if transition { say(.drifted(drift.identity, missing: drift.status == .missing, changes: drift.changes)) }
             history.status = drift.status
+            if !options.remediate {
+                // A verdict was had: nothing to retry until the cluster or Git changes it.
+                history.failures = 0
+                history.notBefore = nil
+            }
             if let fight = history.recordDrift(
                 drift.changes, ours: detector.options.fieldManager, now: now, window: options.fightWindow, rounds: options.fightRounds)
             {
@@ -264,7 +279,12 @@ public final class ReconcileLoop: @unchecked Sendable {
                 break
             }
         case .error:
-            if previous != .error { say(.failed(drift.identity, reason: drift.error ?? "unknown error", retry: nil)) }
+            // Often passing (a timed-out dry run, a 429): verified again after a backoff, not
+            // only at the next interval; said once until it changes.
+            history.failures += 1
+            let delay = ObjectHistory.backoff(failures: history.failures, base: options.backoffBase, limit: options.backoffLimit)
+            history.notBefore = now.addingTimeInterval(delay)
+            if previous != .error { say(.failed(drift.identity, reason: drift.error ?? "unknown error", retry: delay)) }
             history.status = .error
         }
     }
