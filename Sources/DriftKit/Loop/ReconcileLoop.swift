@@ -236,6 +236,9 @@ public final class ReconcileLoop: @unchecked Sendable {
         history.verifyAgain = false
         metrics.record(key, status: drift.status)
         let now = Date()
+        // A retry that is due has just happened; one still ahead (after a failed remediation)
+        // stands. Left in the past, it would make the object due on every round.
+        if let notBefore = history.notBefore, notBefore <= now { history.notBefore = nil }
         switch drift.status {
         case .inSync:
             if let previous, previous != .inSync, !history.remediated { say(.recovered(drift.identity)) }
@@ -247,11 +250,8 @@ public final class ReconcileLoop: @unchecked Sendable {
             let transition = previous != drift.status || history.remediated
             if transition { say(.drifted(drift.identity, missing: drift.status == .missing, changes: drift.changes)) }
             history.status = drift.status
-            if !options.remediate {
-                // A verdict was had: nothing to retry until the cluster or Git changes it.
-                history.failures = 0
-                history.notBefore = nil
-            }
+            // Report only: a verdict was had, so nothing to retry until the cluster or Git changes it.
+            if !options.remediate { history.failures = 0 }
             if let fight = history.recordDrift(
                 drift.changes, ours: detector.options.fieldManager, now: now, window: options.fightWindow, rounds: options.fightRounds)
             {
