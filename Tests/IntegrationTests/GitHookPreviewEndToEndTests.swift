@@ -389,7 +389,8 @@ struct GitHookPreviewEndToEndTests {
         // A stalled server: the request's own timeout (the time the hook has left) or the hook's watchdog ends it.
         #expect(text.contains("cannot reach the cluster") || (stalls && text.contains("hook.timeout")), "\(text)")
         #expect(!stalls || text.contains("no answer from") || text.contains("hook.timeout"), "\(text)")
-        #expect(elapsed < 6, "the push waited \(elapsed)s")
+        // hook.timeout is 2s; the rest is git and process start-up on a busy machine.
+        #expect(elapsed < 20, "the push waited \(elapsed)s")
     }
 
     /// A kubeconfig whose `admin` context points at 127.0.0.1:`port`.

@@ -39,7 +39,7 @@ struct HealthTests {
             #expect(HealthCheck.evaluate(try admin.get(web.path))
                 == .progressing("Waiting for deployment \"web\" spec update to be observed..."))
 
-            let waiter = HealthWaiter(client: admin, interval: 0.1, timeout: 60)
+            let waiter = HealthWaiter(client: admin, interval: 0.1, timeout: 180)
             let started = Date()
             let waiting = Task { try await TestCluster.offThePool { waiter.wait(for: [web], concurrency: 2) } }
 
@@ -64,7 +64,10 @@ struct HealthTests {
             let elapsed = Date().timeIntervalSince(started)
             #expect(result == [web.0: .healthy])
             #expect(elapsed >= 1.2, "the waiter returned before the rollout finished")
-            #expect(elapsed < 30)
+            // Well before its timeout: it returned because the rollout finished. (The bounds here
+            // allow for an API server that stalls for seconds while the rest of the suite
+            // changes CRDs on a 2-core machine.)
+            #expect(elapsed < 90)
         }
     }
 
@@ -81,7 +84,7 @@ struct HealthTests {
             #expect(result == [web.0: .timedOut(after: 1.5, last: .progressing("Waiting for deployment \"stuck\" spec update to be observed..."))])
             #expect(result[web.0]?.isHealthy == false)
             #expect(elapsed >= 1.5)
-            #expect(elapsed < 15)
+            #expect(elapsed < 45, "it gave up at its own timeout, not a default one")
         }
     }
 
@@ -110,7 +113,7 @@ struct HealthTests {
                 return
             }
             #expect(message.contains("not found"))
-            #expect(Date().timeIntervalSince(started) < 15)
+            #expect(Date().timeIntervalSince(started) < 45, "it gave up at its own timeout, not a default one")
         }
     }
 }

@@ -84,7 +84,7 @@ struct WatchEndToEndTests {
             _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
             #expect(await watch.waitFor("remediated deployment.apps/web", count: 2), "\(watch.printed)\(watch.errorOutput)")
             #expect(await Self.eventually { try await Self.replicas(namespace) == 2 })
-            #expect(Date().timeIntervalSince(started) < 10, "found through the watch, not the 1h interval")
+            #expect(Date().timeIntervalSince(started) < 60, "found through the watch, not the 1h interval")
             #expect(watch.printed.contains("drifted deployment.apps/web (namespace \(namespace)): /spec/replicas 5 → 2"), "\(watch.printed)")
 
             _ = try await TestCluster.kubectl(["delete", "configmap", "settings", "-n", namespace])
