@@ -83,7 +83,7 @@ struct HookSession {
             note("HEAD is detached, on no branch: nothing to preview")
             return 0
         }
-        guard let head = commit("HEAD", in: repository), let setup = setup(at: head, in: repository) else { return 0 }
+        guard let head = commit("HEAD", in: repository), let setup = setup(at: head) else { return 0 }
         guard covers(setup, branch: branch, repository: repository) else { return 0 }
         guard let old = commit("ORIG_HEAD", in: repository, purpose: "the commit before the merge") else { return 0 }
         guard let preview = preview(old, head, setup: setup, repository: repository) else { return finish() }
@@ -107,7 +107,7 @@ struct HookSession {
                 continue
             }
             guard let new = commit(ref.localID, in: repository, purpose: "the pushed commit"),
-                let setup = setup(at: new, in: repository), covers(setup, branch: branch, repository: repository),
+                let setup = setup(at: new), covers(setup, branch: branch, repository: repository),
                 let old = base(of: ref, new: new, remote: remote, repository: repository)
             else { continue }
             guard let preview = preview(old, new, setup: setup, repository: repository) else {
@@ -181,7 +181,7 @@ struct HookSession {
         for record in done {
             guard let new = commit(record.to, in: repository, purpose: "the pushed commit"),
                 let old = commit(record.from, in: repository, purpose: "the remote's commit before the push"),
-                let setup = setup(at: new, in: repository)
+                let setup = setup(at: new)
             else { continue }
             note("the push of \(record.branch) to \(record.remote) succeeded; reconciling")
             guard let preview = preview(old, new, setup: setup, repository: repository, report: false) else { continue }
@@ -212,28 +212,24 @@ struct HookSession {
 
     /// drift.yaml at `commit` and its hook settings; nil (with a line saying why) when the
     /// repository has none or it cannot be read.
-    private mutating func setup(at commit: GitCommit, in repository: GitRepository) -> HookSetup? {
-        let text: String
+    private mutating func setup(at commit: GitCommit) -> HookSetup? {
+        let read: DriftConfig?
         do {
-            let tree = try commit.tree()
-            guard try tree.node(at: DriftConfig.fileName) == .file else {
-                note("no \(DriftConfig.fileName) at the root of \(commit.shortID): nothing to preview (see docs/drift-yaml.md)")
-                return nil
-            }
-            text = String(decoding: try tree.contents(of: DriftConfig.fileName), as: UTF8.self)
+            read = try DriftConfig.read(atRootOf: try commit.tree())
+        } catch let error as DriftConfigError {
+            warn("\(error); the hook does nothing until it is fixed")
+            return nil
         } catch {
             warn("cannot read \(DriftConfig.fileName) at \(commit.shortID): \(error)")
             return nil
         }
-        do {
-            let config = try DriftConfig.parse(text, file: DriftConfig.fileName)
-            let setup = HookSetup(config: config, settings: config.hook ?? DriftConfig.HookSettings())
-            run.watch.limit(setup.settings.timeout)
-            return setup
-        } catch {
-            warn("\(error); the hook does nothing until it is fixed")
+        guard let config = read else {
+            note("no \(DriftConfig.fileName) at the root of \(commit.shortID): nothing to preview (see docs/drift-yaml.md)")
             return nil
         }
+        let setup = HookSetup(config: config, settings: config.hook ?? DriftConfig.HookSettings())
+        run.watch.limit(setup.settings.timeout)
+        return setup
     }
 
     /// Whether `branch` is one hook.branches previews; says so when it is not.

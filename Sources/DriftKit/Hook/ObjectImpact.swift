@@ -17,6 +17,9 @@ public struct ObjectImpact: Sendable {
         /// The server would refuse it: the reason, in the server's words.
         case fail(String)
 
+        /// Every effect's name, in the order reports count them.
+        public static let names = ["update", "create", "delete", "keep", "unchanged", "gone", "fail"]
+
         /// `update`, `create`, `delete`, `unchanged`, `keep`, `gone` or `fail`.
         public var name: String {
             switch self {

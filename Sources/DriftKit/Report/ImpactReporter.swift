@@ -60,11 +60,13 @@ public struct ImpactReporter: Sendable {
 
     /// `drift: 1 to update, 1 to create, 1 would fail`.
     public func summary(_ report: ImpactReport) -> String {
-        let parts: [(String, String)] = [
-            ("update", "to update"), ("create", "to create"), ("delete", "to delete"), ("keep", "left in place"),
-            ("unchanged", "unchanged"), ("gone", "already gone"), ("fail", "would fail"),
+        let words = [
+            "update": "to update", "create": "to create", "delete": "to delete", "keep": "left in place",
+            "unchanged": "unchanged", "gone": "already gone", "fail": "would fail",
         ]
-        let counted = parts.compactMap { name, words in report.count(name) > 0 ? "\(report.count(name)) \(words)" : nil }
+        let counted = ObjectImpact.Effect.names.compactMap { name in
+            report.count(name) > 0 ? "\(report.count(name)) \(words[name] ?? name)" : nil
+        }
         return "drift: " + counted.joined(separator: ", ")
     }
 
@@ -93,7 +95,7 @@ public struct ImpactReporter: Sendable {
             return .object(entry)
         })
         var summary = JSONObject()
-        for name in ["update", "create", "delete", "keep", "unchanged", "gone", "fail"] {
+        for name in ObjectImpact.Effect.names {
             summary[name] = .int(Int64(report.count(name)))
         }
         document["summary"] = .object(summary)

@@ -99,9 +99,7 @@ public struct DesiredStateRequest {
             }
             return try DriftConfig.parse(text, file: configFile)
         }
-        guard try rootTree.node(at: DriftConfig.fileName) == .file else { return nil }
-        let data = try rootTree.contents(of: DriftConfig.fileName)
-        return try DriftConfig.parse(String(decoding: data, as: UTF8.self), file: DriftConfig.fileName)
+        return try DriftConfig.read(atRootOf: rootTree)
     }
 
     /// - Parameter rootRelative: a file's path relative to the repository root, for exclude globs.
