@@ -35,7 +35,7 @@ sample() {
   local rss cpu
   rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$watch_pid/status")
   cpu=$(awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$watch_pid/stat")
-  echo "$(date +%s.%N) $rss $cpu" >>"$work/samples"
+  echo "$(date +%s.%N) $rss $cpu $(cut -d' ' -f1 /proc/loadavg)" >>"$work/samples"
 }
 
 start=$(date +%s)
@@ -105,7 +105,11 @@ if latencies:
         print(f"| scale → `remediated`, 90th / 95th percentile | {q[17]:.2f} s / {q[18]:.2f} s |")
     print(f"| scale → `remediated`, slowest | {max(latencies):.2f} s |")
 print(f"| resident memory: after the first minute / peak / at the end | {rss[min(6, len(rss) - 1)]:.0f} MB / {max(rss):.0f} MB / {rss[-1]:.0f} MB |")
+marks = [m for m in (1, 5, 10, 20, 30, 60) if m * 60 <= duration]
+by_minute = ", ".join(f"{m} min {rss[min(m * 6, len(rss) - 1)]:.0f} MB" for m in marks)
+print(f"| resident memory over time | {by_minute} |")
 print(f"| CPU while nothing changes | {idle_cpu:.2f} % of one core |")
+print(f"| machine load average (1 min) during the run, mean | {statistics.mean(s[3] for s in samples):.1f} |")
 print()
 print("Latency: from just before `kubectl scale` starts to the `remediated` JSON line's time (milliseconds);"
       " it includes kubectl's own start-up. kubectl has no loop to compare with: its nearest is a person running"

@@ -13,6 +13,7 @@ struct WatchCommand {
         options.remediate = invocation.diff.remediate || run.config?.watch?.remediate == true
         options.interval = invocation.interval ?? run.config?.watch?.interval ?? WatchInvocation.defaultInterval
         options.prune = run.prunedSet != nil
+        options.showSecrets = invocation.diff.showSecrets
         if options.remediate, !invocation.diff.remediate {
             // drift.yaml asks for remediation: the pin is checked as for apply.
             try diff.checkPinnedCluster(run.config, connection: run.detector.connection, writes: true)
@@ -21,6 +22,9 @@ struct WatchCommand {
         let directory = FileManager.default.currentDirectoryPath
         let environment = self.environment
         let json = invocation.diff.output == .json
+        let metrics = LoopMetrics()
+        let notifier = try notifier(run, metrics: metrics)
+        defer { notifier?.stop() }
         let fingerprint = SourceFingerprint(source: source, currentDirectory: directory, environment: environment)
         var first = true
         // Watches stream on connections of their own, never those of the dry runs.
@@ -38,20 +42,21 @@ struct WatchCommand {
                 first = false
                 return DesiredSnapshot(desired, revision: source.revision, currentDirectory: directory, environment: environment)
             },
-            fingerprint: { fingerprint.current() },
+            fingerprint: { fingerprint.current() }, metrics: metrics,
             emit: { event in
                 let line = json ? event.json(at: Date()).jsonText() : event.line
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                notifier?.post(event)
             })
         let signals = SignalWaiter.onTermination { loop.stop() }
         defer { signals.forEach { $0.cancel() } }
-        let metrics = try invocation.metricsAddress.map { address in
-            try MetricsServer(address: address) { [metrics = loop.metrics] in metrics.text(watchRestarts: watcher.restarts) }
+        let metricsServer = try invocation.metricsAddress.map { address in
+            try MetricsServer(address: address) { metrics.text(watchRestarts: watcher.restarts) }
         }
-        defer { metrics?.stop() }
-        if let metrics, let address = invocation.metricsAddress {
+        defer { metricsServer?.stop() }
+        if let metricsServer, let address = invocation.metricsAddress {
             let host = address.split(separator: ":", omittingEmptySubsequences: false).dropLast().joined(separator: ":")
-            StandardStream.printError("metrics on http://\(host.isEmpty ? "127.0.0.1" : host):\(metrics.port)/metrics")
+            StandardStream.printError("metrics on http://\(host.isEmpty ? "127.0.0.1" : host):\(metricsServer.port)/metrics")
         }
         StandardStream.printError("watching \(run.manifests.count) object\(run.manifests.count == 1 ? "" : "s") on "
             + "\(run.detector.connection.server)\(options.remediate ? ", remediating" : ""); Git read again every "
@@ -59,5 +64,20 @@ struct WatchCommand {
         try loop.run()
         run.saveCache()
         return 0
+    }
+
+    /// The webhook of `--notify` (or drift.yaml `notify`), sent the loop's transitions at most
+    /// once per `--notify-interval`; nil without one.
+    private func notifier(_ run: DiffCommand.Run, metrics: LoopMetrics) throws -> LoopNotifier? {
+        guard let (url, policy) = run.notification else {
+            if invocation.notifyInterval != nil {
+                throw UsageError("--notify-interval needs a webhook: give --notify URL, or notify in \(DriftConfig.fileName)")
+            }
+            return nil
+        }
+        let interval = invocation.notifyInterval ?? run.config?.watch?.notifyInterval ?? WatchInvocation.defaultNotifyInterval
+        return LoopNotifier(
+            url: url, policy: policy, interval: interval, connection: run.detector.connection,
+            revision: { metrics.revision }, warn: { StandardStream.printError("warning: \($0)") })
     }
 }

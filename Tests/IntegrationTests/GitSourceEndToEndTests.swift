@@ -23,6 +23,10 @@ struct GitSourceEndToEndTests {
     }
 
     static func git(_ folder: String, _ arguments: String...) throws {
+        try git(folder, arguments)
+    }
+
+    static func git(_ folder: String, _ arguments: [String]) throws {
         let result = try TestCluster.run(
             ["git", "-C", folder, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments)
         guard result.status == 0 else { throw GitCommandFailed(arguments: arguments, output: result.errorOutput) }

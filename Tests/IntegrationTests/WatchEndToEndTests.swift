@@ -128,6 +128,60 @@ struct WatchEndToEndTests {
         }
     }
 
+    @Test("a drifted Secret's values are masked in the watch's lines and JSON lines")
+    func masksSecrets() async throws {
+        try await Self.watching(["--interval", "1h", "-o", "json"], before: { namespace, folder async throws in
+            try "apiVersion: v1\nkind: Secret\nmetadata: {name: token, namespace: \(namespace)}\nstringData: {token: from-git}\n"
+                .write(toFile: folder + "/apps/token.yaml", atomically: true, encoding: .utf8)
+            #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps", "--applyset", "watch-\(namespace)"], in: folder).status == 0)
+        }) { namespace, _, watch in
+            try await Task.sleep(for: .seconds(1))
+            _ = try await TestCluster.kubectl([
+                "patch", "secret", "token", "-n", namespace, "--type", "merge", "-p", "{\"stringData\":{\"token\":\"by-hand\"}}",
+            ])
+            #expect(await watch.waitFor("\"name\":\"token\""), "\(watch.printed)\(watch.errorOutput)")
+            #expect(watch.printed.contains("/data/token"), "\(watch.printed)")
+            for value in ["from-git", "by-hand", Data("from-git".utf8).base64EncodedString(), Data("by-hand".utf8).base64EncodedString()] {
+                #expect(!watch.printed.contains(value), "\(watch.printed)")
+            }
+        }
+    }
+
+    @Test("with --ref, a commit on the branch is picked up and applied; a branch that is deleted is reported once and the last good commit stays in force")
+    func followsRef() async throws {
+        @Sendable func git(_ folder: String, _ arguments: String...) async throws {
+            try await TestCluster.offThePool { try GitSourceEndToEndTests.git(folder, arguments) }
+        }
+        try await Self.watching(["--remediate", "--interval", "1s", "--ref", "feature"], before: { _, folder async throws in
+            try await git(folder, "init", "-q", "-b", "main")
+            try await git(folder, "add", ".")
+            try await git(folder, "commit", "-q", "-m", "web and settings")
+            try await git(folder, "branch", "feature")
+        }) { namespace, folder, watch in
+            #expect(await watch.waitFor("remediated configmap/settings"), "\(watch.printed)\(watch.errorOutput)")
+            try await git(folder, "checkout", "-q", "feature")
+            try Self.configMap(namespace: namespace, mode: "slow").write(
+                toFile: folder + "/apps/settings.yaml", atomically: true, encoding: .utf8)
+            try await git(folder, "commit", "-q", "-am", "slow")
+            try await git(folder, "checkout", "-q", "main")
+            #expect(await watch.waitFor("git: "), "\(watch.printed)\(watch.errorOutput)")
+            let client = try await TestCluster.client()
+            #expect(await Self.eventually {
+                try client.get("/api/v1/namespaces/\(namespace)/configmaps/settings")[["data", "mode"]] == "slow"
+            }, "\(watch.printed)")
+
+            try await git(folder, "branch", "-D", "feature")
+            #expect(await watch.waitFor("problem: cannot read Git"), "\(watch.printed)\(watch.errorOutput)")
+            let problem = watch.printed.split(separator: "\n").first { $0.hasPrefix("problem: cannot read Git") } ?? ""
+            #expect(problem.contains("feature"), "names the ref: \(problem)")
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
+            #expect(await watch.waitFor("remediated deployment.apps/web", count: 2), "still remediating: \(watch.printed)")
+            #expect(try client.get("/api/v1/namespaces/\(namespace)/configmaps/settings")[["data", "mode"]] == "slow")
+            try await Task.sleep(for: .seconds(2))
+            #expect(watch.printed.components(separatedBy: "problem: cannot read Git").count == 2, "said once: \(watch.printed)")
+        }
+    }
+
     @Test("an object that cannot be compared yet (its namespace does not exist) is tried again after a backoff, not only at the interval")
     func retriesErrors() async throws {
         let late = "late-" + String(UUID().uuidString.prefix(8)).lowercased()
@@ -192,6 +246,43 @@ struct WatchEndToEndTests {
             response += buffer[..<count]
         }
         return String(decoding: response, as: UTF8.self)
+    }
+
+    @Test("with --notify, a webhook hears of transitions only, batched, at most one message per --notify-interval; the last ones on exit")
+    func notifies() async throws {
+        let webhook = try await WebhookServer.start()
+        defer { webhook.stop() }
+        /// How many events of `name` all messages so far counted, those after the first alone with `later`.
+        func counted(_ name: String, later: Bool = false) throws -> Int64 {
+            try webhook.bodies().dropFirst(later ? 1 : 0).compactMap { $0["counts"]?[name]?.intValue }.reduce(0, +)
+        }
+        try await Self.watching([
+            "--remediate", "--interval", "1h", "--notify", webhook.url + "/drift", "--notify-interval", "3s",
+        ]) { namespace, _, watch in
+            #expect(await watch.waitFor("remediated deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(await watch.waitFor("remediated configmap/settings"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(await Self.eventually { try webhook.bodies().count == 1 }, "\(watch.errorOutput)")
+            let created = try #require(try webhook.bodies().first)
+            #expect(created["kind"] == "DriftWatchNotification")
+            #expect(created["counts"] == ["drifted": 2, "remediated": 2], "both missing, then created: one message")
+
+            for round in 2...3 {
+                _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=\(3 + round)"])
+                #expect(await watch.waitFor("remediated deployment.apps/web", count: round), "\(watch.printed)")
+            }
+            #expect(await Self.eventually { try counted("remediated", later: true) == 2 }, "\((try? webhook.bodies()) ?? [])")
+            let later = try webhook.bodies().dropFirst()
+            #expect(later.count <= 2, "batched: \(later)")
+            #expect(try counted("drifted", later: true) == 2)
+            let drifted = later.flatMap { $0["events"]?.arrayValue ?? [] }.filter { $0["event"] == "drifted" }
+            #expect(drifted.allSatisfy { $0["paths"] == ["/spec/replicas"] && $0["changes"] == nil }, "paths, never values")
+
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=9"])
+            #expect(await watch.waitFor("remediated deployment.apps/web", count: 4), "\(watch.printed)")
+        }
+        // The watch has stopped (SIGTERM): what it had not sent yet was sent on the way out.
+        let remediations = try counted("remediated")
+        #expect(remediations == 5, "\((try? webhook.bodies()) ?? [])")
     }
 
     @Test("another manager that sets the field back after every remediation: the loop stops after the rounds and names the fight")

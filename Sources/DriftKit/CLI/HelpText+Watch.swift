@@ -22,6 +22,12 @@ extension HelpText {
         fight, git, problem; -o json prints each as a JSON line. SIGINT or SIGTERM: the write in
         flight finishes, exit 0.
 
+        With --notify (or drift.yaml notify) a webhook is told of transitions only: an object
+        that stays drifted, or whose remediation keeps failing, is told once. Transitions are
+        gathered for a few seconds (a drift and its remediation arrive together) and sent at
+        most once per --notify-interval; the last ones are sent on exit. --notify-on always
+        adds each new Git revision.
+
         Usage:
           kubectl drift watch [-f FILE|DIR]... [-k DIR] [--flux] [--ref REV] [--remediate] [--interval D] [flags]
 
@@ -31,6 +37,10 @@ extension HelpText {
           --remediate              Put drifted and missing objects back (drift.yaml watch.remediate)
           --fetch=REMOTE           With --ref: fetch REMOTE (libgit2) before each read of Git
           --metrics-address=H:P    Serve Prometheus metrics at http://H:P/metrics and /healthz
+          --notify=URL             Tell a webhook of transitions (Slack and Teams formats by host)
+          --notify-on=WHEN         drift (default) or always (each new Git revision too)
+          --notify-interval=D      At most one notification per D (default 1m; drift.yaml
+                                   watch.notifyInterval)
           --prune                  At each interval, delete the ApplySet's members Git no longer has
           -o, --output=FORMAT      text (default) or json (JSON lines)
           and the flags of kubectl drift diff (sources, ignore rules, field manager, cluster).

@@ -10,9 +10,14 @@ public struct WatchInvocation: Equatable, Sendable {
     public var metricsAddress: String?
     /// `--fetch REMOTE`: fetch the remote with libgit2 before each read of Git (with `--ref`).
     public var fetchRemote: String?
+    /// `--notify-interval`: at most one notification per this many seconds; nil for drift.yaml's
+    /// `watch.notifyInterval`, else `defaultNotifyInterval`.
+    public var notifyInterval: Double?
 
     /// Five minutes, as a Flux Kustomization's common `spec.interval`.
     public static let defaultInterval: Double = 300
+    /// A minute: a steady stream of hand changes makes one message a minute, not one each.
+    public static let defaultNotifyInterval: Double = 60
 
     public init(_ arguments: [String]) throws(UsageError) {
         var rest: [String] = []
@@ -27,7 +32,9 @@ public struct WatchInvocation: Equatable, Sendable {
         }
         while let word = words.popFirst() {
             if let text = try value(of: "--interval", in: word) {
-                interval = try Self.interval(text)
+                interval = try Self.interval(text, flag: "--interval")
+            } else if let text = try value(of: "--notify-interval", in: word) {
+                notifyInterval = try Self.interval(text, flag: "--notify-interval")
             } else if let address = try value(of: "--metrics-address", in: word) {
                 guard address.contains(":") else {
                     throw UsageError("invalid value \"\(address)\" for --metrics-address: expected HOST:PORT such as 127.0.0.1:9090")
@@ -49,9 +56,9 @@ public struct WatchInvocation: Equatable, Sendable {
         }
     }
 
-    private static func interval(_ text: String) throws(UsageError) -> Double {
-        let seconds = try DiffInvocation.duration(text, flag: "--interval")
-        guard seconds >= 1 else { throw UsageError("--interval must be at least 1s, found \(text)") }
+    private static func interval(_ text: String, flag: String) throws(UsageError) -> Double {
+        let seconds = try DiffInvocation.duration(text, flag: flag)
+        guard seconds >= 1 else { throw UsageError("\(flag) must be at least 1s, found \(text)") }
         return seconds
     }
 }

@@ -352,8 +352,12 @@ private struct ConfigReader {
                 settings.interval = seconds
             case "remediate":
                 settings.remediate = try bool(member, at: memberPath)
+            case "notifyInterval":
+                let seconds = try duration(member, at: memberPath)
+                guard seconds >= 1 else { throw invalid(memberPath, "expected at least 1s") }
+                settings.notifyInterval = seconds
             default:
-                throw unknownKey(key, at: path, allowed: ["interval", "remediate"])
+                throw unknownKey(key, at: path, allowed: ["interval", "remediate", "notifyInterval"])
             }
         }
         return settings

@@ -129,6 +129,9 @@ public struct DriftConfig: Sendable, Equatable {
         public var interval: Double?
         /// Whether the loop puts drifted objects back, as `--remediate`.
         public var remediate = false
+        /// At most one notification per this many seconds, as `--notify-interval`; nil for
+        /// the command's default.
+        public var notifyInterval: Double?
 
         public init() {}
     }

@@ -65,10 +65,7 @@ public enum LoopEvent: Sendable, Equatable {
     /// The event as one JSON object: `time`, `event`, the object, and what the event carries.
     public func json(at time: Date) -> JSONValue {
         var entry = JSONObject()
-        let format = ISO8601DateFormatter()
-        // Milliseconds: how soon a change was found is the loop's whole point.
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        entry["time"] = .string(format.string(from: time))
+        entry["time"] = .string(Self.timestamp(time))
         entry["event"] = .string(name)
         func object(_ identity: ObjectIdentity) {
             for (key, value) in ReportDocument.reference(identity).orderedMembers { entry[key] = value }
@@ -97,5 +94,12 @@ public enum LoopEvent: Sendable, Equatable {
             entry["message"] = .string(message)
         }
         return .object(entry)
+    }
+
+    /// RFC 3339 UTC with milliseconds: how soon a change was found is the loop's whole point.
+    static func timestamp(_ time: Date) -> String {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return format.string(from: time)
     }
 }

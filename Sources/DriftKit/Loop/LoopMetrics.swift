@@ -17,6 +17,9 @@ public final class LoopMetrics: Sendable {
 
     public init() {}
 
+    /// The Git revision of the last read of Git; empty before the first.
+    public var revision: String { state.withLock(\.revision) }
+
     func record(_ identity: ObjectIdentity, status: DriftStatus) {
         state.withLock { $0.statuses[identity] = status }
     }

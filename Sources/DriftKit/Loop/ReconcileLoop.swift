@@ -18,6 +18,8 @@ public struct LoopOptions: Sendable {
     public var fightWindow: Double = 600
     /// How often the source's fingerprint is compared, to read Git sooner than the interval.
     public var sourceCheck: Double = 1
+    /// Print Secret values in `drifted` events (`--show-secrets`); masked otherwise.
+    public var showSecrets = false
 
     public init() {}
 }
@@ -55,7 +57,7 @@ public final class ReconcileLoop: @unchecked Sendable {
     private let emit: (LoopEvent) -> Void
     private let inbox = LoopInbox()
     /// What the loop counts, for `--metrics-address`.
-    public let metrics = LoopMetrics()
+    public let metrics: LoopMetrics
 
     // State below is touched only by the thread in `run`.
     private var snapshot = DesiredSnapshot(manifests: [], revision: "")
@@ -71,12 +73,14 @@ public final class ReconcileLoop: @unchecked Sendable {
     ///   - load: reads the desired state; called at the start and at every interval.
     ///   - fingerprint: a cheap token of the source (`SourceFingerprint`); when it changes,
     ///     Git is read at once instead of at the next interval.
+    ///   - metrics: where the loop counts; its revision is the one in force.
     ///   - emit: told every event, on the loop's thread.
     public init(
         detector: DriftDetector, remediation: RemediationOptions, options: LoopOptions, source: any LiveEventSource,
-        load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil,
+        load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil, metrics: LoopMetrics = LoopMetrics(),
         emit: @escaping (LoopEvent) -> Void
     ) {
+        self.metrics = metrics
         self.detector = detector
         var perObject = remediation
         perObject.prune = false
@@ -248,7 +252,10 @@ public final class ReconcileLoop: @unchecked Sendable {
             history.notBefore = nil
         case .drifted, .missing:
             let transition = previous != drift.status || history.remediated
-            if transition { say(.drifted(drift.identity, missing: drift.status == .missing, changes: drift.changes)) }
+            if transition {
+                let shown = options.showSecrets ? drift : SecretMasker.mask(drift)
+                say(.drifted(drift.identity, missing: drift.status == .missing, changes: shown.changes))
+            }
             history.status = drift.status
             // Report only: a verdict was had, so nothing to retry until the cluster or Git changes it.
             if !options.remediate { history.failures = 0 }

@@ -111,7 +111,7 @@ public enum NotificationPayload {
         return .object(document)
     }
 
-    private static func count(_ value: Int) -> JSONValue { .int(Int64(value)) }
+    static func count(_ value: Int) -> JSONValue { .int(Int64(value)) }
 
     private static func problemObject(_ problem: NotificationSummary.Problem) -> JSONObject {
         var entry = ReportDocument.reference(problem.identity)
@@ -128,23 +128,27 @@ public enum NotificationPayload {
     /// Block Kit `blocks`: a header, a section of facts, then one mrkdwn section per
     /// non-empty list (Failed, Out of sync, To prune, Skipped, Applied, Pruned).
     public static func slack(_ content: NotificationContent) -> JSONValue {
+        slack(title: "Drift on \(content.clusterName)", headline: content.headline, facts: facts(content),
+              sections: sections(content))
+    }
+
+    /// A Slack body: the header `title`, `headline` as the text notifications show, the facts,
+    /// then one section per list; an item with no name is its detail alone.
+    static func slack(title: String, headline: String, facts: [(title: String, value: String)], sections: [Section]) -> JSONValue {
         var blocks: [JSONValue] = [
-            [
-                "type": "header",
-                "text": ["type": "plain_text", "text": .string(clip("Drift on \(content.clusterName)", 150))],
-            ],
-            mrkdwnSection(facts(content).map { "*\(slackEscape($0.title)):* \(slackEscape($0.value))" }
-                .joined(separator: "\n")),
+            ["type": "header", "text": ["type": "plain_text", "text": .string(clip(title, 150))]],
+            mrkdwnSection(facts.map { "*\(slackEscape($0.title)):* \(slackEscape($0.value))" }.joined(separator: "\n")),
         ]
-        for section in sections(content) {
+        for section in sections {
             var lines = ["*\(section.title)*"]
             lines += section.items.map { item in
-                "• `\(slackEscape(item.name))`" + (item.detail.isEmpty ? "" : ": \(slackEscape(item.detail))")
+                if item.name.isEmpty { return "• \(slackEscape(item.detail))" }
+                return "• `\(slackEscape(item.name))`" + (item.detail.isEmpty ? "" : ": \(slackEscape(item.detail))")
             }
             if section.more > 0 { lines.append("_and \(section.more) more_") }
             blocks.append(mrkdwnSection(lines.joined(separator: "\n")))
         }
-        return ["text": .string(slackEscape(content.headline)), "blocks": .array(blocks)]
+        return ["text": .string(slackEscape(headline)), "blocks": .array(blocks)]
     }
 
     private static func mrkdwnSection(_ text: String) -> JSONValue {
@@ -167,11 +171,16 @@ public enum NotificationPayload {
     /// Workflows accept: one Adaptive Card (version 1.4) with a title, a FactSet of counts,
     /// then per non-empty list a bold heading and a FactSet of object → paths or reason.
     public static func teams(_ content: NotificationContent) -> JSONValue {
+        teams(headline: content.headline, facts: facts(content), sections: sections(content))
+    }
+
+    /// A Teams body: `headline` as the card's title, the facts, then one FactSet per list.
+    static func teams(headline: String, facts: [(title: String, value: String)], sections: [Section]) -> JSONValue {
         var body: [JSONValue] = [
-            ["type": "TextBlock", "text": .string(content.headline), "weight": "Bolder", "size": "Medium", "wrap": true],
-            factSet(facts(content)),
+            ["type": "TextBlock", "text": .string(headline), "weight": "Bolder", "size": "Medium", "wrap": true],
+            factSet(facts),
         ]
-        for section in sections(content) {
+        for section in sections {
             body.append(["type": "TextBlock", "text": .string(section.title), "weight": "Bolder", "wrap": true,
                          "spacing": "Medium", "separator": true])
             body.append(factSet(section.items.map { ($0.name, $0.detail.isEmpty ? "-" : $0.detail) }))
