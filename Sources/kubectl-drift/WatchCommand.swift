@@ -12,7 +12,7 @@ struct WatchCommand {
         var options = LoopOptions()
         options.remediate = invocation.diff.remediate || run.config?.watch?.remediate == true
         options.interval = invocation.interval ?? run.config?.watch?.interval ?? WatchInvocation.defaultInterval
-        options.prune = run.prunedSet != nil
+        options.prune = run.prunedSet != nil || run.prunesFlux
         options.showSecrets = invocation.diff.showSecrets
         if options.remediate, !invocation.diff.remediate {
             // drift.yaml asks for remediation: the pin is checked as for apply.

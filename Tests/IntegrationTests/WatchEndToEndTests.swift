@@ -182,6 +182,47 @@ struct WatchEndToEndTests {
         }
     }
 
+    @Test("--flux --prune: at the interval, what a Kustomization's inventory lists and Git no longer has is pruned; a revision whose drift.yaml says suspend prunes and remediates nothing")
+    func prunesFlux() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let client = try await TestCluster.client()
+            try await FluxTestAPI.install(client: client)
+            let kustomization = FluxTestAPI.kustomization("apps", namespace: namespace, path: "./apps")
+            let root = try RepositorySourcesEndToEndTests.repository([
+                "clusters/apps.yaml": kustomization, "apps/a.yaml": RepositorySourcesEndToEndTests.configMap("a"),
+            ])
+            let owned = FluxTestAPI.ownerLabels("apps", namespace: namespace)
+            for name in ["a", "gone", "later"] {
+                try FluxTestAPI.configMap(name, namespace: namespace, labels: owned, client: client)
+            }
+            try FluxTestAPI.deploy(
+                kustomization, inventory: ["a", "gone", "later"].map { "\(namespace)_\($0)__ConfigMap" }, client: client)
+            let watch = try await WatchProcess(["--flux", "-f", "clusters", "--prune", "--remediate", "--interval", "2s"], in: root)
+            #expect(await watch.waitFor("pruned configmap/gone (namespace \(namespace))", timeout: 30), "\(watch.printed)\(watch.errorOutput)")
+            #expect(await watch.waitFor("pruned configmap/later (namespace \(namespace))"), "\(watch.printed)")
+            #expect(try FluxTestAPI.configMaps(in: namespace, client: client) == ["a"])
+
+            // A new revision pauses everything: neither a hand change nor a stale object is touched.
+            try "apiVersion: drift.kubectl-drift.dev/v1alpha1\nkind: DriftConfig\nsuspend: true\n".write(
+                toFile: root + "/drift.yaml", atomically: true, encoding: .utf8)
+            try await TestCluster.offThePool {
+                try GitSourceEndToEndTests.git(root, "add", ".")
+                try GitSourceEndToEndTests.git(root, "commit", "-q", "-m", "suspend")
+            }
+            try await Task.sleep(for: .seconds(5))
+            try FluxTestAPI.configMap("stale", namespace: namespace, labels: owned, client: client)
+            _ = try client.mergePatch(
+                ["status": ["inventory": ["entries": [["id": .string("\(namespace)_stale__ConfigMap"), "v": "v1"]]]]],
+                at: "/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/\(namespace)/kustomizations/apps/status", fieldManager: "test")
+            _ = try await TestCluster.kubectl(["patch", "configmap", "a", "-n", namespace, "--type", "merge", "-p", "{\"data\":{\"mode\":\"by-hand\"}}"])
+            #expect(await watch.waitFor("drifted configmap/a (namespace \(namespace))"), "\(watch.printed)")
+            try await Task.sleep(for: .seconds(5))
+            #expect(try FluxTestAPI.configMaps(in: namespace, client: client) == ["a", "stale"], "\(watch.printed)")
+            #expect(try client.get("/api/v1/namespaces/\(namespace)/configmaps/a")[["data", "mode"]] == "by-hand")
+            #expect(await watch.terminate() == 0)
+        }
+    }
+
     @Test("an object that cannot be compared yet (its namespace does not exist) is tried again after a backoff, not only at the interval")
     func retriesErrors() async throws {
         let late = "late-" + String(UUID().uuidString.prefix(8)).lowercased()

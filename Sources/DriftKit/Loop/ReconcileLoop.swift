@@ -30,11 +30,21 @@ public struct DesiredSnapshot: Sendable {
     public var existenceOnly: Set<ObjectIdentity>
     /// What it was read from: a short commit id, or a digest of the working tree's manifests.
     public var revision: String
+    /// The Flux Kustomizations the objects come from (`--flux`): whether each is suspended, and
+    /// with `--prune` whose inventory says what is pruned.
+    public var fluxUnits: [FluxUnit]
+    /// This revision's drift.yaml says `suspend: true`: nothing is remediated or pruned.
+    public var suspended: Bool
 
-    public init(manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], revision: String) {
+    public init(
+        manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], revision: String, fluxUnits: [FluxUnit] = [],
+        suspended: Bool = false
+    ) {
         self.manifests = manifests
         self.existenceOnly = existenceOnly
         self.revision = revision
+        self.fluxUnits = fluxUnits
+        self.suspended = suspended
     }
 }
 
@@ -69,7 +79,8 @@ public final class ReconcileLoop: @unchecked Sendable {
 
     /// - Parameters:
     ///   - remediation: how objects are put back; its `prune` is ignored (the loop prunes at
-    ///     intervals only, with the whole of Git in hand).
+    ///     intervals only, with the whole of Git in hand), and its Flux units and suspension
+    ///     are those of the revision in force.
     ///   - load: reads the desired state; called at the start and at every interval.
     ///   - fingerprint: a cheap token of the source (`SourceFingerprint`); when it changes,
     ///     Git is read at once instead of at the next interval.
@@ -194,6 +205,9 @@ public final class ReconcileLoop: @unchecked Sendable {
                 }
             }
             if !eligible.isEmpty {
+                var remediation = self.remediation
+                remediation.fluxUnits = snapshot.fluxUnits
+                remediation.suspendAll = snapshot.suspended
                 let report = try Remediator(detector: detector, options: remediation)
                     .remediate(eligible, existenceOnly: snapshot.existenceOnly)
                 for result in report.results {
@@ -296,23 +310,37 @@ public final class ReconcileLoop: @unchecked Sendable {
         }
     }
 
-    /// Deletes what the ApplySet holds and Git no longer has, as `kubectl drift apply --prune`
-    /// would; skipped while any desired object has no verdict yet (its identity in the cluster
-    /// unknown, it could be taken for one Git no longer has).
+    /// Deletes what Git no longer has, as `kubectl drift apply --prune` would: in Flux mode what
+    /// the Kustomizations' inventories list, else what the ApplySet holds. Skipped while any
+    /// desired object has no verdict yet (its identity in the cluster unknown, it could be taken
+    /// for one Git no longer has), and while this revision's drift.yaml suspends remediation.
     private func prune() {
-        guard let membership = detector.options.membership else { return }
+        guard !snapshot.suspended else { return }
         let desired = snapshot.manifests.compactMap { resolved[$0.identity] }
         guard desired.count == snapshot.manifests.count else {
             say(.problem("prune skipped this round: not every object of \(snapshot.revision) could be verified"))
             return
         }
         let client = detector.client
-        let pruner = Pruner(
-            client: client, discovery: Discovery(client: client), applySet: membership.applySet,
-            fieldManager: detector.options.fieldManager)
-        let plan = pruner.plan(desired: Set(desired), parent: membership.recorded, concurrency: detector.options.concurrency)
-        plan.problems.forEach { sayOnce("prune: \($0)") }
-        for result in Pruner.delete(plan.candidates, client: client, concurrency: detector.options.concurrency) {
+        let concurrency = detector.options.concurrency
+        let candidates: [PruneCandidate]
+        if !snapshot.fluxUnits.isEmpty {
+            let flux = FluxLiveState.read(snapshot.fluxUnits, client: client, concurrency: concurrency)
+            let plan = FluxInventoryPruner(client: client, discovery: Discovery(client: client))
+                .plan(flux, desired: Set(desired), concurrency: concurrency)
+            plan.problems.forEach { sayOnce("prune: \($0)") }
+            candidates = plan.candidates
+        } else if let membership = detector.options.membership {
+            let pruner = Pruner(
+                client: client, discovery: Discovery(client: client), applySet: membership.applySet,
+                fieldManager: detector.options.fieldManager)
+            let plan = pruner.plan(desired: Set(desired), parent: membership.recorded, concurrency: concurrency)
+            plan.problems.forEach { sayOnce("prune: \($0)") }
+            candidates = plan.candidates
+        } else {
+            return
+        }
+        for result in Pruner.delete(candidates, client: client, concurrency: concurrency) {
             switch result.outcome {
             case .deleted: say(.pruned(result.identity))
             case let .failed(reason): say(.failed(result.identity, reason: "prune failed: \(reason)", retry: nil))
