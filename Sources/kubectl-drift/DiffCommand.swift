@@ -27,10 +27,7 @@ struct DiffCommand {
         guard !desired.manifests.isEmpty else { throw ManifestError.noObjects(paths: invocation.source.filenames) }
         try checkPinnedCluster(desired.config, connection: connection)
 
-        var options = DriftOptions(
-            config: desired.config, fieldManager: invocation.fieldManager, concurrency: invocation.concurrency,
-            explicitNamespace: invocation.cluster.namespace, ignorePaths: invocation.ignorePaths,
-            ignoreManagers: invocation.ignoreManagers, handEditManagers: invocation.handEditManagers)
+        var options = comparisonOptions(desired.config)
         // With Flux, Flux's inventories record ownership; otherwise an ApplySet does: every
         // object an apply writes carries its part-of label, and with --prune every object must.
         let prune = invocation.prune || desired.config?.prune == true
@@ -61,6 +58,14 @@ struct DiffCommand {
             detector: detector, desired: desired, manifests: desired.manifests,
             prunedSet: prune ? options.membership?.applySet : nil, prunesFlux: prune && !desired.fluxUnits.isEmpty,
             notification: notification, cacheFile: cacheFile)
+    }
+
+    /// How objects are compared: drift.yaml's settings under the invocation's flags.
+    func comparisonOptions(_ config: DriftConfig?) -> DriftOptions {
+        DriftOptions(
+            config: config, fieldManager: invocation.fieldManager, concurrency: invocation.concurrency,
+            explicitNamespace: invocation.cluster.namespace, ignorePaths: invocation.ignorePaths,
+            ignoreManagers: invocation.ignoreManagers, handEditManagers: invocation.handEditManagers)
     }
 
     /// The desired state as the invocation names it, Flux's `substituteFrom` read from the cluster.

@@ -38,11 +38,23 @@ struct WatchCommand {
                     try GitRepository.discover(from: directory, environment: environment).fetch(remote: remote)
                 }
                 let desired = first ? run.desired : try diff.loadDesired(client: run.client)
-                if !first { desired.warnings.forEach { StandardStream.printError("warning: \($0)") } }
+                if !first {
+                    desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
+                    // A revision that pins another cluster is not applied here.
+                    if options.remediate { try diff.checkPinnedCluster(desired.config, connection: run.detector.connection, writes: true) }
+                }
                 first = false
                 return DesiredSnapshot(desired, revision: source.revision, currentDirectory: directory, environment: environment)
             },
-            fingerprint: { fingerprint.current() }, metrics: metrics,
+            fingerprint: { fingerprint.current() },
+            comparison: { config in
+                // What the start wired stays: the ApplySet, the verdict cache (its keys hold the rules).
+                var comparison = diff.comparisonOptions(config)
+                comparison.membership = run.detector.options.membership
+                comparison.verdictCache = run.detector.options.verdictCache
+                return DriftDetector(client: run.client, connection: run.detector.connection, options: comparison)
+            },
+            metrics: metrics,
             emit: { event in
                 let line = json ? event.json(at: Date()).jsonText() : event.line
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

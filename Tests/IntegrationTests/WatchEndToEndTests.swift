@@ -223,6 +223,26 @@ struct WatchEndToEndTests {
         }
     }
 
+    @Test("a drift.yaml ignore rule that arrives with a new revision takes effect with it: the drift it covers is over")
+    func rulesFollowGit() async throws {
+        try await Self.watching(["--interval", "1s"], before: { namespace, folder async throws in
+            #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps", "--applyset", "watch-\(namespace)"], in: folder).status == 0)
+        }) { namespace, folder, watch in
+            try await Task.sleep(for: .seconds(1))
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=5"])
+            #expect(await watch.waitFor("drifted deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            try """
+                apiVersion: drift.kubectl-drift.dev/v1alpha1
+                kind: DriftConfig
+                ignoreDifferences:
+                  - {group: apps, kind: Deployment, name: web, jsonPointers: [/spec/replicas]}
+
+                """.write(toFile: folder + "/drift.yaml", atomically: true, encoding: .utf8)
+            #expect(await watch.waitFor("recovered deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
+            #expect(try await Self.replicas(namespace) == 5, "report only: nothing was written")
+        }
+    }
+
     @Test("an object that cannot be compared yet (its namespace does not exist) is tried again after a backoff, not only at the interval")
     func retriesErrors() async throws {
         let late = "late-" + String(UUID().uuidString.prefix(8)).lowercased()

@@ -14,6 +14,6 @@ extension DesiredSnapshot {
         let digest = SHA256.hex(SHA256.hash(desired.manifests.map { $0.object.jsonText() }.joined(separator: "\n")))
         self.init(
             manifests: desired.manifests, existenceOnly: desired.existenceOnly,
-            revision: name ?? "tree \(digest.prefix(7))", fluxUnits: desired.fluxUnits, suspended: desired.config?.suspend == true)
+            revision: name ?? "tree \(digest.prefix(7))", fluxUnits: desired.fluxUnits, config: desired.config)
     }
 }

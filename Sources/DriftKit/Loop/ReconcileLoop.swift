@@ -33,19 +33,22 @@ public struct DesiredSnapshot: Sendable {
     /// The Flux Kustomizations the objects come from (`--flux`): whether each is suspended, and
     /// with `--prune` whose inventory says what is pruned.
     public var fluxUnits: [FluxUnit]
-    /// This revision's drift.yaml says `suspend: true`: nothing is remediated or pruned.
-    public var suspended: Bool
+    /// This revision's drift.yaml; nil when it has none.
+    public var config: DriftConfig?
 
     public init(
         manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], revision: String, fluxUnits: [FluxUnit] = [],
-        suspended: Bool = false
+        config: DriftConfig? = nil
     ) {
         self.manifests = manifests
         self.existenceOnly = existenceOnly
         self.revision = revision
         self.fluxUnits = fluxUnits
-        self.suspended = suspended
+        self.config = config
     }
+
+    /// This revision's drift.yaml says `suspend: true`: nothing is remediated or pruned.
+    var suspended: Bool { config?.suspend == true }
 }
 
 /// `kubectl drift watch`: verifies each desired object again when the cluster says it changed
@@ -58,7 +61,9 @@ public struct DesiredSnapshot: Sendable {
 /// cluster are the `Remediator`'s, read live on every round. Everything happens on the thread
 /// that calls `run`; the watch's threads only leave work in the inbox.
 public final class ReconcileLoop: @unchecked Sendable {
-    private let detector: DriftDetector
+    /// The comparison of the revision in force: its drift.yaml's ignore rules and managers.
+    private var detector: DriftDetector
+    private let comparison: ((DriftConfig?) -> DriftDetector)?
     private let remediation: RemediationOptions
     private let options: LoopOptions
     private let source: any LiveEventSource
@@ -84,14 +89,18 @@ public final class ReconcileLoop: @unchecked Sendable {
     ///   - load: reads the desired state; called at the start and at every interval.
     ///   - fingerprint: a cheap token of the source (`SourceFingerprint`); when it changes,
     ///     Git is read at once instead of at the next interval.
+    ///   - comparison: the detector for a revision whose drift.yaml differs from the one in
+    ///     force (new ignore rules take effect with their commit); nil keeps `detector`.
     ///   - metrics: where the loop counts; its revision is the one in force.
     ///   - emit: told every event, on the loop's thread.
     public init(
         detector: DriftDetector, remediation: RemediationOptions, options: LoopOptions, source: any LiveEventSource,
-        load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil, metrics: LoopMetrics = LoopMetrics(),
+        load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil,
+        comparison: ((DriftConfig?) -> DriftDetector)? = nil, metrics: LoopMetrics = LoopMetrics(),
         emit: @escaping (LoopEvent) -> Void
     ) {
         self.metrics = metrics
+        self.comparison = comparison
         self.detector = detector
         var perObject = remediation
         perObject.prune = false
@@ -180,6 +189,7 @@ public final class ReconcileLoop: @unchecked Sendable {
             histories = histories.filter { kept.contains($0.key) }
             resolved = resolved.filter { kept.contains($0.key) }
         }
+        if fresh.config != snapshot.config, let comparison { detector = comparison(fresh.config) }
         snapshot = fresh
         try? verify(snapshot.manifests, initial: false)
         metrics.synced(revision: snapshot.revision, objects: Set(snapshot.manifests.map(\.identity)), at: Date())
