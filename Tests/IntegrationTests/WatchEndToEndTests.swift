@@ -61,6 +61,7 @@ struct WatchEndToEndTests {
             try await before(namespace, folder)
             let watch = try await WatchProcess(["-f", "apps", "--applyset", "watch-\(namespace)"] + arguments, in: folder)
             try await body(namespace, folder, watch)
+            #expect(await watch.terminate() == 0, "SIGTERM is a clean exit: \(watch.errorOutput)")
         }
     }
 
