@@ -6,12 +6,13 @@
 # sampled every 10 s. The last third has no change at all: CPU used there is what an idle loop
 # costs. Appends the figures to bench/RESULTS.md.
 #
-# Usage: bench/watch.sh [COUNT] [DURATION]     (default: 2000 1800)
+# Usage: bench/watch.sh [COUNT] [DURATION] [INTERVAL]     (default: 2000 1800 5m)
 # Uses $BENCH_KUBECONFIG when set; otherwise starts `kubectl drift demo --keep`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
 duration=${2:-1800}
+interval=${3:-5m}
 
 . bench/server.sh
 
@@ -22,7 +23,7 @@ kubectl create namespace "$namespace" >/dev/null
 "$drift" apply -y -f "$manifests" --applyset watch-bench -n "$namespace" >/dev/null
 server_version=$(kubectl version -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])')
 
-"$drift" watch --remediate -f "$manifests" --applyset watch-bench -n "$namespace" --interval 5m -o json \
+"$drift" watch --remediate -f "$manifests" --applyset watch-bench -n "$namespace" --interval "$interval" -o json \
   >"$work/events.jsonl" 2>"$work/watch.err" &
 watch_pid=$!
 bench_pids+=("$watch_pid")
@@ -64,9 +65,9 @@ wait "$watch_pid" || true
 # Kept for a look at what the loop said (the slowest remediations above all).
 cp "$work/events.jsonl" "${TMPDIR:-/tmp}/kubectl-drift-watch-bench-events.jsonl"
 
-python3 - "$work" "$count" "$duration" "$server_version" >>bench/RESULTS.md <<'PY'
+python3 - "$work" "$count" "$duration" "$server_version" "$interval" >>bench/RESULTS.md <<'PY'
 import datetime, json, os, statistics, subprocess, sys
-work, count, duration, server = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+work, count, duration, server, interval = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 scales = [line.split() for line in open(os.path.join(work, "scales"))]
 remediated = {}
 for line in open(os.path.join(work, "events.jsonl")):
@@ -90,7 +91,7 @@ mem = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout.spli
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else []
 print()
-print(f"## {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}: kubectl drift watch --remediate, {count} objects, {duration} s")
+print(f"## {datetime.datetime.utcnow():%Y-%m-%dT%H:%MZ}: kubectl drift watch --remediate --interval {interval}, {count} objects, {duration} s")
 print()
 print(f"Machine: {cores} cores, {mem} GiB, {cpu}; server: kube-apiserver {server} and etcd on 127.0.0.1, the same machine.")
 print()

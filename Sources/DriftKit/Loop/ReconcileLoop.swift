@@ -383,7 +383,10 @@ public final class ReconcileLoop: @unchecked Sendable {
     /// identity as Git writes it; known once it has a verdict.
     private var resolved: [ObjectIdentity: ObjectIdentity] = [:]
 
-    /// Starts watching the collections of the desired objects, when they changed.
+    /// Starts watching the collections of the desired objects, when they changed, then
+    /// verifies their objects once more: a change made after an object's last verdict but
+    /// before its collection's LIST arrives as no event (the LIST already holds it). Cheap:
+    /// what did not change is a verdict-cache hit, no dry run.
     private func watch() {
         let collections = Set(keysByCollection.keys)
         guard collections != watching else { return }
@@ -391,6 +394,10 @@ public final class ReconcileLoop: @unchecked Sendable {
         watching = collections
         let inbox = self.inbox
         source.start(collections.sorted()) { inbox.post($0) }
+        var seen: Set<ObjectIdentity> = []
+        let listed = collections.sorted().flatMap { keysByCollection[$0] ?? [] }.compactMap { manifestsByKey[$0] }
+            .filter { seen.insert($0.identity).inserted }
+        if !listed.isEmpty { try? verify(listed, initial: false) }
     }
 
     private func earliestRetry() -> Date? {
