@@ -224,7 +224,7 @@ struct WatchEndToEndTests {
         }
     }
 
-    @Test("a drift.yaml ignore rule that arrives with a new revision takes effect with it: the drift it covers is over")
+    @Test("a drift.yaml ignore rule that arrives with a new revision takes effect with it; a drift.yaml that becomes invalid is reported once and the last good one stays")
     func rulesFollowGit() async throws {
         try await Self.watching(["--interval", "1s"], before: { namespace, folder async throws in
             #expect(try await DriftBinary.run(["apply", "-y", "-f", "apps", "--applyset", "watch-\(namespace)"], in: folder).status == 0)
@@ -241,6 +241,15 @@ struct WatchEndToEndTests {
                 """.write(toFile: folder + "/drift.yaml", atomically: true, encoding: .utf8)
             #expect(await watch.waitFor("recovered deployment.apps/web"), "\(watch.printed)\(watch.errorOutput)")
             #expect(try await Self.replicas(namespace) == 5, "report only: nothing was written")
+
+            // A drift.yaml that becomes invalid: said once, naming the line; its rules stay in force.
+            try "apiVersion: drift.kubectl-drift.dev/v1alpha1\nkind: DriftConfig\nignoreDiferences: []\n".write(
+                toFile: folder + "/drift.yaml", atomically: true, encoding: .utf8)
+            #expect(await watch.waitFor("problem: cannot read Git: drift.yaml:3: "), "\(watch.printed)\(watch.errorOutput)")
+            _ = try await TestCluster.kubectl(["scale", "deployment", "web", "-n", namespace, "--replicas=6"])
+            try await Task.sleep(for: .seconds(3))
+            #expect(watch.printed.components(separatedBy: "drifted deployment.apps/web").count == 2, "\(watch.printed)")
+            #expect(watch.printed.components(separatedBy: "problem: cannot read Git").count == 2, "said once: \(watch.printed)")
         }
     }
 

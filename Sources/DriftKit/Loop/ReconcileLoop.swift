@@ -154,10 +154,11 @@ public final class ReconcileLoop: @unchecked Sendable {
             manifests += snapshot.manifests.filter { due.contains($0.identity) && !queued.contains($0.identity) }
             if !manifests.isEmpty { try? verify(manifests, initial: false) }
             let current = fingerprint?()
-            if Date() >= nextInterval || current != lastFingerprint {
+            let interval = Date() >= nextInterval
+            if interval || current != lastFingerprint {
                 lastFingerprint = current
-                reread()
-                nextInterval = Date().addingTimeInterval(options.interval)
+                reread(verifyingEverything: interval)
+                if interval { nextInterval = Date().addingTimeInterval(options.interval) }
             }
         }
         source.stop()
@@ -165,25 +166,27 @@ public final class ReconcileLoop: @unchecked Sendable {
 
     // MARK: Git
 
-    /// Reads Git again: a new revision is said, and every object verified (what changed in
-    /// Git and what the watch may have missed alike); an unreadable revision is reported and
-    /// the last good one kept, so nothing is applied from it.
-    private func reread() {
+    /// Reads Git again: a new revision is said and the objects it changed are verified; at
+    /// the interval (`verifyingEverything`) every object is, for what the watch may have
+    /// missed. An unreadable revision is reported and the last good one kept, so nothing is
+    /// applied from it.
+    private func reread(verifyingEverything: Bool) {
         let fresh: DesiredSnapshot
         do {
             fresh = try load()
         } catch {
             sayOnce("cannot read Git: \(error); still checking \(snapshot.revision)")
-            try? verify(snapshot.manifests, initial: false)
+            if verifyingEverything { try? verify(snapshot.manifests, initial: false) }
             return
         }
         // Git is readable again: a later failure is news again.
         reportedProblems = reportedProblems.filter { !$0.hasPrefix("cannot read Git") }
-        if fresh.revision != snapshot.revision {
-            let old = Dictionary(snapshot.manifests.map { ($0.identity, $0.object) }, uniquingKeysWith: { first, _ in first })
+        let old = Dictionary(snapshot.manifests.map { ($0.identity, $0.object) }, uniquingKeysWith: { first, _ in first })
+        let changedInGit = fresh.manifests.filter { old[$0.identity] != $0.object }
+        let moved = fresh.revision != snapshot.revision
+        if moved {
             let freshIdentities = Set(fresh.manifests.map(\.identity))
-            let changed = fresh.manifests.filter { old[$0.identity] != $0.object }.count
-                + old.keys.filter { !freshIdentities.contains($0) }.count
+            let changed = changedInGit.count + old.keys.filter { !freshIdentities.contains($0) }.count
             say(.git(from: snapshot.revision, to: fresh.revision, changed: changed))
             // What Git no longer has is no longer verified when the cluster changes it.
             let kept = Set(fresh.manifests.map(\.identity))
@@ -192,11 +195,14 @@ public final class ReconcileLoop: @unchecked Sendable {
             histories = histories.filter { kept.contains($0.key) }
             resolved = resolved.filter { kept.contains($0.key) }
         }
-        if fresh.config != snapshot.config, let comparison { detector = comparison(fresh.config) }
+        // New rules or managers change every verdict.
+        let rulesChanged = fresh.config != snapshot.config
+        if rulesChanged, let comparison { detector = comparison(fresh.config) }
         snapshot = fresh
-        try? verify(snapshot.manifests, initial: false)
+        let verified = verifyingEverything || rulesChanged ? snapshot.manifests : changedInGit
+        if !verified.isEmpty { try? verify(verified, initial: false) }
         metrics.synced(revision: snapshot.revision, objects: Set(snapshot.manifests.map(\.identity)), at: Date())
-        if options.prune, options.remediate { prune() }
+        if options.prune, options.remediate, verifyingEverything || moved { prune() }
         watch()
         returnFreedMemory()
     }
