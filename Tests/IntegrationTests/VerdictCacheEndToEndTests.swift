@@ -5,8 +5,8 @@ import Testing
 /// The verdict cache is exact: after each way the cluster or Git changes, a warm-cached run
 /// and a `--no-cache` run give the same report, and an unchanged run asks for no dry run.
 ///
-/// Serialized: the admission test creates a cluster-wide MutatingWebhookConfiguration, which
-/// changes every key while it exists.
+/// Serialized: the admission tests create cluster-wide MutatingWebhookConfigurations, which
+/// change every key while they exist.
 @Suite("The verdict cache gives exactly the uncached verdicts", .serialized)
 struct VerdictCacheEndToEndTests {
     /// The hand-edit suite's Deployment and Service, a ConfigMap, and a Widget of `group`.
@@ -259,6 +259,151 @@ struct VerdictCacheEndToEndTests {
                 at: "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/\(webhook)", fieldManager: "test")
             let (_, fifthDryRuns) = try await Self.detect(manifests, cache: cache)
             #expect(fifthDryRuns >= 4)
+        }
+    }
+
+    /// What a verdict says, in the parts a cached verdict must reproduce.
+    struct Outcome: Equatable, CustomStringConvertible {
+        var identity: ObjectIdentity
+        var status: DriftStatus
+        var changes: [FieldChange]
+        var live: JSONValue?
+        var desired: JSONValue?
+
+        init(_ verdict: ObjectDrift) {
+            (identity, status, changes, live, desired) = (verdict.identity, verdict.status, verdict.changes, verdict.live, verdict.desired)
+        }
+
+        var description: String { "\(identity) \(status) \(changes.map(\.path))" }
+    }
+
+    /// Detects `manifests` with `cache`, then with an empty cache, and expects the same verdicts.
+    /// - Returns: the verdicts and how many dry runs the cached detection asked for.
+    static func expectSameAsUncached(
+        _ manifests: [Manifest], cache: VerdictCache, _ comment: String
+    ) async throws -> (outcomes: [Outcome], dryRuns: Int) {
+        let (cached, dryRuns) = try await detect(manifests, cache: cache)
+        let (uncached, _) = try await detect(manifests, cache: VerdictCache())
+        let outcomes = cached.objects.map(Outcome.init)
+        #expect(outcomes == uncached.objects.map(Outcome.init), "\(comment)")
+        return (outcomes, dryRuns)
+    }
+
+    static let webhookConfigurations = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations"
+    /// The namespace label the webhook's namespaceSelector asks for.
+    static let webhookNamespaceLabel = "drift.test/webhook"
+
+    /// The webhooks of a MutatingWebhookConfiguration sending `server` the ConfigMaps of the
+    /// namespaces labelled `webhookNamespaceLabel=selected`, failing any it cannot mutate.
+    static func webhooks(_ server: AdmissionWebhookServer, selecting selected: String) -> JSONValue {
+        [[
+            "name": "inject.drift.test", "failurePolicy": "Fail", "sideEffects": "None",
+            "admissionReviewVersions": ["v1"], "timeoutSeconds": 10, "clientConfig": server.clientConfig,
+            "namespaceSelector": ["matchLabels": [webhookNamespaceLabel: .string(selected)]],
+            "rules": [[
+                "apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["configmaps"],
+            ]],
+        ]]
+    }
+
+    /// Waits until a ConfigMap created in `namespace` (a dry run) gets the webhook's label or,
+    /// with `injected` false, no longer does: the API server follows webhook configurations and
+    /// namespaces through informers, a moment after they change.
+    static func awaitInjection(_ injected: Bool, namespace: String) async throws {
+        for _ in 0..<100 {
+            let probe = try await TestCluster.kubectl(
+                ["-n", namespace, "create", "configmap", "probe", "--dry-run=server", "-o", "json"])
+            let labels = try JSONValue.parse(probe.output)[["metadata", "labels", AdmissionWebhookServer.injectedLabel]]
+            if (labels == .string(AdmissionWebhookServer.injectedValue)) == injected { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the webhook's label is \(injected ? "never" : "still") injected in \(namespace)")
+    }
+
+    @Test("behind a real mutating webhook, cached verdicts equal uncached ones when it starts and stops mutating")
+    func exactBehindMutatingWebhook() async throws {
+        let server = try await AdmissionWebhookServer.start()
+        defer { server.stop() }
+        try await TestCluster.withNamespace { namespace in
+            let files = Dictionary(uniqueKeysWithValues: ["one", "two"].map { name in
+                ("\(name).yaml", """
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: \(name)
+                      namespace: \(namespace)
+                    data:
+                      mode: fast
+                    """)
+            })
+            let folder = try DiffEndToEndTests.folder(files)
+            let applied = try await TestCluster.kubectl(["apply", "--server-side", "-f", folder])
+            #expect(applied.status == 0, "\(applied.errorOutput)")
+            let manifests = try Self.parsed(files)
+            let cache = VerdictCache()
+            let (first, firstDryRuns) = try await Self.expectSameAsUncached(manifests, cache: cache, "after apply")
+            #expect(first.map(\.status) == [.inSync, .inSync])
+            #expect(firstDryRuns == 2)
+            #expect(try await Self.detect(manifests, cache: cache).dryRuns == 0)
+
+            // Registered for namespaces labelled as this one is not yet: it mutates nothing.
+            let name = "drift-cache-inject-\(namespace)"
+            let configuration: JSONValue = [
+                "apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+                "metadata": ["name": .string(name)], "webhooks": Self.webhooks(server, selecting: namespace),
+            ]
+            let admin = try await TestCluster.client()
+            _ = try await TestCluster.offThePool {
+                try TestCluster.create(configuration, in: Self.webhookConfigurations, client: admin)
+            }
+            defer { _ = try? admin.json(HTTPRequest(method: .delete, path: Self.webhookConfigurations + "/" + name)) }
+            let (registered, registeredDryRuns) = try await Self.expectSameAsUncached(manifests, cache: cache, "after registering")
+            #expect(registered.map(\.status) == [.inSync, .inSync])
+            #expect(registeredDryRuns == 2, "a new admission configuration is a miss")
+            #expect(try await Self.detect(manifests, cache: cache).dryRuns == 0)
+
+            // The namespace gets the label: the same configuration now mutates its ConfigMaps.
+            let labelled = try await TestCluster.kubectl(
+                ["label", "namespace", namespace, "\(Self.webhookNamespaceLabel)=\(namespace)"])
+            #expect(labelled.status == 0, "\(labelled.errorOutput)")
+            try await Self.awaitInjection(true, namespace: namespace)
+            let before = try server.requests().count
+            let (mutated, mutatedDryRuns) = try await Self.expectSameAsUncached(manifests, cache: cache, "once it mutates")
+            #expect(mutated.map(\.status) == [.drifted, .drifted])
+            #expect(mutated.allSatisfy {
+                $0.desired?[["metadata", "labels", AdmissionWebhookServer.injectedLabel]] == .string(AdmissionWebhookServer.injectedValue)
+            })
+            #expect(mutatedDryRuns == 2, "a namespace that changed is a miss")
+            let asked = try server.requests().dropFirst(before)
+            #expect(asked.filter { $0.dryRun && $0.namespace == namespace && $0.name != "probe" }.count == 4)
+            #expect(try await Self.detect(manifests, cache: cache).dryRuns == 2, "drifted verdicts are not cached")
+
+            // Applied through the webhook, the ConfigMaps carry its label: in sync, and cached.
+            let remediated = try await TestCluster.kubectl(["apply", "--server-side", "-f", folder])
+            #expect(remediated.status == 0, "\(remediated.errorOutput)")
+            #expect(try server.requests().filter { !$0.dryRun && $0.namespace == namespace }.count == 2)
+            let (synced, syncedDryRuns) = try await Self.expectSameAsUncached(manifests, cache: cache, "after apply through it")
+            #expect(synced.map(\.status) == [.inSync, .inSync])
+            #expect(synced.allSatisfy {
+                $0.live?[["metadata", "labels", AdmissionWebhookServer.injectedLabel]] == .string(AdmissionWebhookServer.injectedValue)
+            })
+            #expect(syncedDryRuns == 2)
+            let beforeHit = try server.requests().count
+            #expect(try await Self.detect(manifests, cache: cache).dryRuns == 0)
+            #expect(try server.requests().count == beforeHit, "a cached verdict asks the webhook nothing")
+
+            // Its configuration no longer selects the namespace.
+            let unselecting: JSONValue = ["webhooks": Self.webhooks(server, selecting: "nobody")]
+            _ = try await TestCluster.offThePool {
+                try admin.mergePatch(unselecting, at: Self.webhookConfigurations + "/" + name, fieldManager: "test")
+            }
+            try await Self.awaitInjection(false, namespace: namespace)
+            let (unselected, unselectedDryRuns) = try await Self.expectSameAsUncached(
+                manifests, cache: cache, "once it no longer selects")
+            // The label stays: an apply without it removes only what the applier owns.
+            #expect(unselected.map(\.status) == [.inSync, .inSync])
+            #expect(unselectedDryRuns == 2, "a changed admission configuration is a miss")
+            #expect(try await Self.detect(manifests, cache: cache).dryRuns == 0)
         }
     }
 

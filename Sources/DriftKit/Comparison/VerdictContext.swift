@@ -1,22 +1,27 @@
 /// What shapes a server-side apply on the server besides the object itself, read once per
-/// run: the admission configuration and the definitions of the types in play.
+/// run: the admission configuration, the namespaces, and the definitions of the types in play.
 ///
 /// Mutating webhooks and policies change what an apply stores; validating ones can start
 /// refusing an object that was in sync (the dry run then fails: an error, not in sync). Both
 /// are keyed by their objects' resourceVersions, so any change to their configuration is a
-/// miss. What a webhook server does is not visible here: a webhook whose code changes under
-/// the same configuration is the one case `--no-cache` is for.
+/// miss. Which of them apply to an object also depends on its namespace's labels (their
+/// `namespaceSelector`), so the namespace's resourceVersion is keyed too. What a webhook server
+/// does is not visible here: a webhook whose code changes under the same configuration is the
+/// one case `--no-cache` is for.
 public struct VerdictContext: Sendable {
     /// SHA-256 of the name and resourceVersion of every admission configuration object.
     public let admissionDigest: String
     /// The resourceVersion of each CustomResourceDefinition, by name (`plural.group`).
     let definitions: [String: String]
+    /// The resourceVersion of each namespace, by name.
+    let namespaces: [String: String]
     /// API versions (`v1.apps`, `v1.` for the core group) served by kube-apiserver itself.
     let builtIn: Set<String>
 
-    init(admissionDigest: String, definitions: [String: String], builtIn: Set<String>) {
+    init(admissionDigest: String, definitions: [String: String], namespaces: [String: String], builtIn: Set<String>) {
         self.admissionDigest = admissionDigest
         self.definitions = definitions
+        self.namespaces = namespaces
         self.builtIn = builtIn
     }
 
@@ -36,7 +41,7 @@ public struct VerdictContext: Sendable {
     /// aggregated server's, whose behaviour no resourceVersion tracks.
     static let automanagedLabel = "kube-aggregator.kubernetes.io/automanaged"
 
-    /// Reads the context: a few metadata-only LISTs (admission configuration, CRDs, APIServices).
+    /// Reads the context: a few metadata-only LISTs (admission configuration, CRDs, APIServices, namespaces).
     public static func read(client: APIClient, discovery: Discovery, concurrency: Int) throws(APIError) -> VerdictContext {
         discovery.prefetch(
             apiVersions: Set(admissionKinds.flatMap { $0.versions.map { "\(admissionGroup)/\($0)" } }), concurrency: concurrency)
@@ -50,6 +55,7 @@ public struct VerdictContext: Sendable {
         }
         let paths = admissionPaths + [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "/apis/apiregistration.k8s.io/v1/apiservices",
+            "/api/v1/namespaces",
         ]
         let lists = BoundedConcurrency.map(paths, limit: concurrency) { path in
             Result { () throws(APIError) in try metadata(path, client: client) }
@@ -60,9 +66,11 @@ public struct VerdictContext: Sendable {
         }
         let definitions = try lists[admissionPaths.count].get()
         let services = try lists[admissionPaths.count + 1].get()
+        let namespaces = try lists[admissionPaths.count + 2].get()
         return VerdictContext(
             admissionDigest: VerdictKey.hash(admission.sorted()),
             definitions: Dictionary(definitions.map { ($0.name, $0.resourceVersion) }, uniquingKeysWith: { first, _ in first }),
+            namespaces: Dictionary(namespaces.map { ($0.name, $0.resourceVersion) }, uniquingKeysWith: { first, _ in first }),
             builtIn: Set(services.filter(\.automanaged).map(\.name)))
     }
 

@@ -5,8 +5,9 @@
 /// the server's `/version`, kubectl-drift's version, the field manager, the ignore rules and
 /// hand-edit managers, and the admission configuration (`VerdictContext`). The object's part
 /// is the manifest exactly as the detector sends it (namespace settled, ApplySet label added),
-/// the live object's uid and resourceVersion, and what serves its type (the resourceVersion of
-/// its CustomResourceDefinition, or that it is built in).
+/// the live object's uid and resourceVersion, its namespace's resourceVersion (the labels that
+/// admission's namespace selectors match), and what serves its type (the resourceVersion of its
+/// CustomResourceDefinition, or that it is built in).
 public struct VerdictKey: Sendable, Hashable {
     /// The hexadecimal SHA-256 of every ingredient.
     public let digest: String
@@ -51,9 +52,15 @@ public struct VerdictKey: Sendable, Hashable {
     /// - Parameters:
     ///   - body: the object sent in the dry run.
     ///   - definition: what serves the type: `VerdictContext.definition(of:)`.
+    ///   - namespaceVersion: the resourceVersion of the object's namespace; nil for a cluster-scoped object.
     ///   - uid, resourceVersion: the live object's.
-    public init(run: Run, body: JSONValue, definition: String, uid: String, resourceVersion: String) {
-        digest = Self.hash([run.digest, definition, uid, resourceVersion, body.jsonText()])
+    public init(
+        run: Run, body: JSONValue, definition: String, namespaceVersion: String?, uid: String, resourceVersion: String
+    ) {
+        digest = Self.hash([
+            run.digest, definition, namespaceVersion.map { "namespace \($0)" } ?? "cluster-scoped", uid, resourceVersion,
+            body.jsonText(),
+        ])
     }
 
     /// SHA-256 of the parts, each preceded by its length, so that no two lists of parts give

@@ -4,16 +4,22 @@ struct VerdictKeys: Sendable {
     let context: VerdictContext
 
     /// The key of an object about to be dry-run; nil when its verdict is never cached: it is
-    /// not live (a missing object is always dry-run), its type is served by an aggregated API
-    /// server, or it is a Pod, which built-in admission (LimitRanger, PodNodeSelector,
-    /// PodTolerationRestriction) changes from other objects no key tracks.
+    /// not live (a missing object is always dry-run), its namespace was not listed, its type is
+    /// served by an aggregated API server, or it is a Pod, which built-in admission (LimitRanger,
+    /// PodNodeSelector, PodTolerationRestriction) changes from other objects no key tracks.
     func key(for target: DriftDetector.Target, live: DriftDetector.LiveState) -> VerdictKey? {
         guard case let .present(_, _, version?) = live,
             !(target.resource.group.isEmpty && target.resource.name == "pods"),
             let definition = context.definition(of: target.resource)
         else { return nil }
+        var namespaceVersion: String?
+        if let namespace = target.namespace {
+            guard let listed = context.namespaces[namespace] else { return nil }
+            namespaceVersion = listed
+        }
         return VerdictKey(
-            run: run, body: target.body, definition: definition, uid: version.uid, resourceVersion: version.resourceVersion)
+            run: run, body: target.body, definition: definition, namespaceVersion: namespaceVersion, uid: version.uid,
+            resourceVersion: version.resourceVersion)
     }
 
     /// Whether a fresh verdict may be reused while its key holds: in sync, with the dry run's

@@ -13,6 +13,7 @@ struct VerdictKeyTests {
         var admission = "a"
         var body: JSONValue = ["kind": "ConfigMap", "metadata": ["name": "settings"], "data": ["mode": "fast"]]
         var definition = "built-in"
+        var namespaceVersion: String? = "3"
         var uid = "u1"
         var resourceVersion = "10"
 
@@ -23,7 +24,9 @@ struct VerdictKeyTests {
         }
 
         var key: VerdictKey {
-            VerdictKey(run: run, body: body, definition: definition, uid: uid, resourceVersion: resourceVersion)
+            VerdictKey(
+                run: run, body: body, definition: definition, namespaceVersion: namespaceVersion, uid: uid,
+                resourceVersion: resourceVersion)
         }
     }
 
@@ -42,6 +45,8 @@ struct VerdictKeyTests {
             $0.body = ["kind": "ConfigMap", "metadata": ["name": "settings", "labels": ["applyset.kubernetes.io/part-of": "x"]], "data": ["mode": "fast"]]
         }),
         ("type definition", { $0.definition = "crd 7" }),
+        ("namespace", { $0.namespaceVersion = "4" }),
+        ("cluster scope", { $0.namespaceVersion = nil }),
         ("uid", { $0.uid = "u2" }),
         ("resourceVersion", { $0.resourceVersion = "11" }),
     ]
@@ -66,7 +71,7 @@ struct VerdictKeyTests {
     }
 
     static let context = VerdictContext(
-        admissionDigest: "a", definitions: ["widgets.example.com": "5"], builtIn: ["v1.", "v1.apps"])
+        admissionDigest: "a", definitions: ["widgets.example.com": "5"], namespaces: ["ns": "3"], builtIn: ["v1.", "v1.apps"])
 
     static func target(group: String, version: String, name: String, kind: String) throws -> DriftDetector.Target {
         let apiVersion = group.isEmpty ? version : "\(group)/\(version)"
@@ -90,13 +95,30 @@ struct VerdictKeyTests {
         let before = try #require(keys.key(for: widget, live: Self.live))
         let changed = VerdictKeys(
             run: keys.run,
-            context: VerdictContext(admissionDigest: "a", definitions: ["widgets.example.com": "6"], builtIn: ["v1.", "v1.apps"]))
+            context: VerdictContext(
+                admissionDigest: "a", definitions: ["widgets.example.com": "6"], namespaces: ["ns": "3"], builtIn: ["v1.", "v1.apps"]))
         #expect(changed.key(for: widget, live: Self.live) != before)
     }
 
-    @Test("no key for an aggregated API's type, a Pod, or an object not live")
+    @Test("the namespace's resourceVersion is an ingredient: its labels choose the webhooks that apply")
+    func namespaces() throws {
+        let configMap = try Self.target(group: "", version: "v1", name: "configmaps", kind: "ConfigMap")
+        let before = try #require(VerdictKeys(run: Ingredients().run, context: Self.context).key(for: configMap, live: Self.live))
+        let relabelled = VerdictKeys(
+            run: Ingredients().run,
+            context: VerdictContext(
+                admissionDigest: "a", definitions: ["widgets.example.com": "5"], namespaces: ["ns": "4"], builtIn: ["v1.", "v1.apps"]))
+        #expect(relabelled.key(for: configMap, live: Self.live) != before)
+    }
+
+    @Test("no key for an aggregated API's type, a Pod, an object in a namespace not listed, or an object not live")
     func notCached() throws {
         let keys = VerdictKeys(run: Ingredients().run, context: Self.context)
+        let unlisted = VerdictKeys(
+            run: Ingredients().run,
+            context: VerdictContext(
+                admissionDigest: "a", definitions: ["widgets.example.com": "5"], namespaces: [:], builtIn: ["v1.", "v1.apps"]))
+        #expect(unlisted.key(for: try Self.target(group: "", version: "v1", name: "configmaps", kind: "ConfigMap"), live: Self.live) == nil)
         #expect(keys.key(for: try Self.target(group: "metrics.k8s.io", version: "v1beta1", name: "pods", kind: "PodMetrics"), live: Self.live) == nil)
         #expect(keys.key(for: try Self.target(group: "", version: "v1", name: "pods", kind: "Pod"), live: Self.live) == nil)
         let configMap = try Self.target(group: "", version: "v1", name: "configmaps", kind: "ConfigMap")
