@@ -7,8 +7,10 @@ import Testing
 /// --remediate` goes on putting hand changes back.
 ///
 /// The suite has a server of its own, since restarting the shared one would break the tests
-/// running beside it. Serialized: a restart on 2 cores is slow enough without two at once.
-@Suite("watching across a kube-apiserver restart", .serialized, .timeLimit(.minutes(2)))
+/// running beside it. Serialized: a restart on 2 cores is slow enough without two at once. The
+/// time limit allows for the first test's own server starting, then restarting, while the rest
+/// of the suite keeps both cores busy.
+@Suite("watching across a kube-apiserver restart", .serialized, .timeLimit(.minutes(3)))
 struct WatchServerRestartEndToEndTests {
     /// The suite's own server, started on first use; its exit watchdog ends it with the test process.
     private static let ownServer = Task<LocalAPIServer, any Error> {
