@@ -15,10 +15,10 @@ struct ClusterWatcherEndToEndTests {
 
         func record(_ event: LiveEvent) { events.withLock { $0.append((event, Date())) } }
 
-        /// When the first event matching `matches` arrived, on the watcher's thread: unlike the
-        /// test's own wake-ups, not delayed by a busy concurrency pool.
-        func arrival(of matches: (LiveEvent) -> Bool) -> Date? {
-            events.withLock { $0.first { matches($0.event) }?.arrived }
+        /// When the first event matching `matches` arrived (after `date`), on the watcher's thread:
+        /// unlike the test's own wake-ups, not delayed by a busy concurrency pool.
+        func arrival(of matches: (LiveEvent) -> Bool, after date: Date = .distantPast) -> Date? {
+            events.withLock { $0.first { $0.arrived > date && matches($0.event) }?.arrived }
         }
 
         /// Waits up to `seconds` for an event matching `matches`, and returns it.
@@ -32,15 +32,15 @@ struct ClusterWatcherEndToEndTests {
         }
     }
 
-    private static func configMaps(_ namespace: String) -> String { "/api/v1/namespaces/\(namespace)/configmaps" }
+    static func configMaps(_ namespace: String) -> String { "/api/v1/namespaces/\(namespace)/configmaps" }
 
-    private static func configMap(_ name: String, _ namespace: String, data: String = "1") -> JSONValue {
+    static func configMap(_ name: String, _ namespace: String, data: String = "1") -> JSONValue {
         ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": .string(namespace)],
          "data": ["value": .string(data)]]
     }
 
     /// A `.changed` of `change` for the object named `name` in `collection`.
-    private static func isChange(_ change: LiveEvent.Change, _ name: String, in collection: String)
+    static func isChange(_ change: LiveEvent.Change, _ name: String, in collection: String)
         -> @Sendable (LiveEvent) -> Bool
     {
         { event in

@@ -7,6 +7,8 @@ import Synchronization
 /// data, a kubeconfig for real `kubectl`, and the processes' logs (nothing is printed).
 /// Ports are picked free on loopback. `stop()`, or releasing the last reference, ends both
 /// processes and removes the directory; should this process die first, a watchdog does.
+/// `restartAPIServer()` restarts kube-apiserver alone, for tests of clients that must
+/// survive a server restart.
 public final class LocalAPIServer: Sendable {
     /// How to start and stop a server.
     public struct Options: Sendable {
@@ -28,6 +30,9 @@ public final class LocalAPIServer: Sendable {
     let pki: LocalPKI
     let tokens: [Identity: String]
     private let stopGracePeriod: Double
+    private let readinessTimeout: Double
+    /// How kube-apiserver was started, to start it again the same way.
+    private let apiServerCommand: Command
     private let running: Mutex<Processes?>
 
     /// What `stop()` ends.
@@ -37,18 +42,32 @@ public final class LocalAPIServer: Sendable {
         var watchdog: ExitWatchdog
     }
 
+    /// A process to spawn, kept so that it can be spawned again with the same arguments.
+    private struct Command: Sendable {
+        var executable: String
+        var arguments: [String]
+        var name: String
+        var logPath: String
+
+        func spawn() throws(LocalClusterError) -> ChildProcess {
+            try ChildProcess.spawn(executable, arguments, name: name, logPath: logPath)
+        }
+    }
+
     private static let readonlyRoleName = "kubectl-drift-readonly"
     private static let maxLaunchAttempts = 3
 
     private init(
         serverURL: String, directory: String, pki: LocalPKI, tokens: [Identity: String], processes: Processes,
-        stopGracePeriod: Double
+        apiServerCommand: Command, options: Options
     ) {
         self.serverURL = serverURL
         self.directory = directory
         self.pki = pki
         self.tokens = tokens
-        self.stopGracePeriod = stopGracePeriod
+        self.apiServerCommand = apiServerCommand
+        stopGracePeriod = options.stopGracePeriod
+        readinessTimeout = options.readinessTimeout
         running = Mutex(processes)
     }
 
@@ -87,9 +106,9 @@ public final class LocalAPIServer: Sendable {
                 // Generated while etcd starts; the certificates name no port, so one set serves every attempt.
                 let certificates = if let pki { pki } else { try LocalPKI.generate(in: directory, openssl: openssl) }
                 pki = certificates
-                let apiServer = try spawnAPIServer(
+                let command = apiServerCommand(
                     assets: assets, directory: directory, pki: certificates, etcdPort: ports[0], securePort: ports[2])
-                children.insert(apiServer, at: 0)
+                children.insert(try command.spawn(), at: 0)
                 watchdog.watch(children)
 
                 let serverURL = "https://127.0.0.1:\(ports[2])"
@@ -99,7 +118,7 @@ public final class LocalAPIServer: Sendable {
                     server = LocalAPIServer(
                         serverURL: serverURL, directory: directory, pki: certificates, tokens: tokens,
                         processes: Processes(children: children, watchdog: watchdog),
-                        stopGracePeriod: options.stopGracePeriod)
+                        apiServerCommand: command, options: options)
                     break launching
                 case let .exited(process, termination):
                     guard attempt < maxLaunchAttempts, process.logContains("address already in use") else {
@@ -150,6 +169,40 @@ public final class LocalAPIServer: Sendable {
         var connection = Self.connection(server: serverURL, pki: pki, credentials: credentials)
         connection.contextName = identity.rawValue
         return connection
+    }
+
+    /// Stops kube-apiserver (SIGTERM, SIGKILL after the grace period) and starts it again with
+    /// the same arguments, so on the same port, with the same etcd, certificates and tokens:
+    /// connections and the kubeconfig work again once it returns, when the server is ready.
+    ///
+    /// Its log goes on in the same file. Should another process take the port while the
+    /// server is down, the new kube-apiserver exits and this throws with its log.
+    public func restartAPIServer() throws(LocalClusterError) {
+        // Held throughout, so that a concurrent stop() waits and then stops the new process.
+        try running.withLock { running throws(LocalClusterError) in
+            guard var processes = running else {
+                throw .setupFailed(step: "restarting kube-apiserver", message: "the server has been stopped")
+            }
+            processes.children[0].terminate(gracePeriod: stopGracePeriod)
+            processes.children[0] = try apiServerCommand.spawn()
+            running = processes
+            processes.watchdog.watch(processes.children)
+            let probe = Self.connection(server: serverURL, pki: pki, credentials: pki.adminCredentials)
+            switch Self.waitUntilReady(
+                processes.children, probe: probe, deadline: Date().addingTimeInterval(readinessTimeout))
+            {
+            case .ready:
+                return
+            case let .exited(process, termination):
+                throw .processFailed(
+                    name: process.name, reason: "it \(termination) before the server was ready again",
+                    logTail: process.logTail())
+            case .timedOut:
+                throw .notReady(
+                    seconds: readinessTimeout,
+                    logTail: processes.children.map { $0.logTail() }.filter { !$0.isEmpty }.joined(separator: "\n"))
+            }
+        }
     }
 
     /// Stops kube-apiserver then etcd (SIGTERM, SIGKILL after the grace period), waits for
@@ -273,12 +326,12 @@ public final class LocalAPIServer: Sendable {
             name: "etcd", logPath: directory + "/etcd.log")
     }
 
-    private static func spawnAPIServer(
+    private static func apiServerCommand(
         assets: URL, directory: String, pki: LocalPKI, etcdPort: Int, securePort: Int
-    ) throws(LocalClusterError) -> ChildProcess {
-        try ChildProcess.spawn(
-            assets.appendingPathComponent("kube-apiserver").path,
-            [
+    ) -> Command {
+        Command(
+            executable: assets.appendingPathComponent("kube-apiserver").path,
+            arguments: [
                 "--etcd-servers=http://127.0.0.1:\(etcdPort)",
                 "--bind-address=127.0.0.1", "--secure-port=\(securePort)", "--advertise-address=127.0.0.1",
                 "--tls-cert-file=\(pki.serverCertificate)", "--tls-private-key-file=\(pki.serverKey)",

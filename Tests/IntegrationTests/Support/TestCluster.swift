@@ -71,12 +71,14 @@ enum TestCluster {
             method: .post, path: path, headers: ["Content-Type": "application/json"], body: object.jsonData))
     }
 
-    /// Runs the real `kubectl` (`$KUBECTL`, else the one in PATH) with the server's kubeconfig;
-    /// `environment` is added to the test process's (such as `KUBE_EDITOR` for `kubectl edit`).
+    /// Runs the real `kubectl` (`$KUBECTL`, else the one in PATH) with the kubeconfig of `server`,
+    /// else the shared one; `environment` is added to the test process's (such as `KUBE_EDITOR`
+    /// for `kubectl edit`).
     static func kubectl(
-        _ arguments: [String], context: LocalAPIServer.Identity? = nil, environment: [String: String] = [:]
+        _ arguments: [String], context: LocalAPIServer.Identity? = nil, environment: [String: String] = [:],
+        server: LocalAPIServer? = nil
     ) async throws -> CommandResult {
-        let kubeconfig = try await server().kubeconfigPath
+        let kubeconfig = if let server { server.kubeconfigPath } else { try await Self.server().kubeconfigPath }
         let executable = ProcessInfo.processInfo.environment["KUBECTL"] ?? "kubectl"
         // `run` starts the command through env(1), which takes NAME=VALUE words first.
         let commandLine = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

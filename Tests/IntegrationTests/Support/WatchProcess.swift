@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 @testable import DriftKit
 
-/// `kubectl-drift watch` running in the background against the shared server, its output
+/// `kubectl-drift watch` running in the background against a local server, its output
 /// collected as it comes, so that a test can wait for a line and then act on the cluster.
 final class WatchProcess: Sendable {
     private let process: Process
@@ -16,9 +16,10 @@ final class WatchProcess: Sendable {
         var value: String { text.withLock { $0 } }
     }
 
-    /// Starts `kubectl-drift watch ARGUMENTS --kubeconfig ... --context admin` in `folder`.
-    init(_ arguments: [String], in folder: String) async throws {
-        let kubeconfig = try await TestCluster.server().kubeconfigPath
+    /// Starts `kubectl-drift watch ARGUMENTS --kubeconfig ... --context admin` in `folder`,
+    /// against `server`, else the shared one.
+    init(_ arguments: [String], in folder: String, server: LocalAPIServer? = nil) async throws {
+        let kubeconfig = if let server { server.kubeconfigPath } else { try await TestCluster.server().kubeconfigPath }
         process = Process()
         process.executableURL = URL(fileURLWithPath: DriftBinary.path)
         process.arguments = ["watch"] + arguments + ["--kubeconfig", kubeconfig, "--context", "admin"]
