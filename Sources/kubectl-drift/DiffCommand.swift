@@ -24,7 +24,10 @@ struct DiffCommand {
         let desired = try loadDesired(client: client)
         let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
-        guard !desired.manifests.isEmpty else { throw ManifestError.noObjects(paths: invocation.source.filenames) }
+        guard !desired.manifests.isEmpty else {
+            throw ManifestError.noObjects(
+                paths: invocation.source.filenames, notRendered: desired.fluxUnits.flatMap { $0.notRendered.map(\.description) })
+        }
         try checkPinnedCluster(desired.config, connection: connection)
 
         var options = comparisonOptions(desired.config)

@@ -6,7 +6,10 @@ struct RenderCommand {
     let invocation: RenderInvocation
 
     func run(output: inout StandardStream) throws -> Int32 {
-        let objects = try loadDesiredState(invocation.source, configFile: nil).manifests.map(\.object)
+        let desired = try loadDesiredState(invocation.source, configFile: nil)
+        // What was found and not rendered is said, never left out silently.
+        for entry in desired.fluxUnits.flatMap(\.notRendered) { StandardStream.printError("note: \(entry)") }
+        let objects = desired.manifests.map(\.object)
         switch invocation.output {
         case .json:
             // One object alone, several as a List, as `kubectl create --dry-run -o json` prints them.

@@ -44,6 +44,25 @@ struct RenderEndToEndTests {
                   runAsUser: 0o17
         """
 
+    @Test("a Flux Kustomization whose source is not this repository is named with the reason: render notes it, diff says why nothing was found")
+    func notRenderedIsSaid() async throws {
+        let kustomization = FluxTestAPI.kustomization("apps", namespace: "flux-system", path: "./apps")
+            .replacingOccurrences(of: "name: flux-system, namespace: flux-system", with: "name: platform, namespace: flux-system")
+        let root = try RepositorySourcesEndToEndTests.repository([
+            "clusters/apps.yaml": kustomization, "apps/a.yaml": RepositorySourcesEndToEndTests.configMap("a"),
+        ])
+        let rendered = try await DriftBinary.runPlain(["render", "--flux", "-f", "clusters", "-o", "json"], in: root)
+        #expect(rendered.status == 0, "\(rendered.errorOutput)")
+        #expect(rendered.errorOutput.hasPrefix("note: Kustomization flux-system/apps: not rendered, "), "\(rendered.errorOutput)")
+        #expect(rendered.errorOutput.contains("platform"), "names the source: \(rendered.errorOutput)")
+
+        let diff = try await DriftBinary.run(["diff", "--flux", "-f", "clusters"], in: root)
+        #expect(diff.status == 2)
+        #expect(diff.errorOutput.hasPrefix(
+            "error: no objects found in clusters: nothing could be rendered\n  Kustomization flux-system/apps: not rendered, "),
+            "\(diff.errorOutput)")
+    }
+
     @Test("render -o json reads YAML exactly as kubectl create --dry-run=client does")
     func matchesKubectl() async throws {
         let folder = try DiffEndToEndTests.folder(["quirks.yaml": Self.manifest])

@@ -6,8 +6,8 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible {
     case notAnObject(source: ManifestLocation, found: String)
     case missingField(source: ManifestLocation, field: String)
     case duplicate(ObjectIdentity, first: ManifestLocation, second: ManifestLocation)
-    /// The paths hold no manifest at all.
-    case noObjects(paths: [String])
+    /// The paths hold no manifest at all; `notRendered` says what was found but not rendered, and why.
+    case noObjects(paths: [String], notRendered: [String] = [])
 
     public var description: String {
         switch self {
@@ -23,8 +23,10 @@ public enum ManifestError: Error, Equatable, CustomStringConvertible {
             return "\(source.file): document \(source.documentIndex + 1) (line \(source.line)) has no \(field)"
         case let .duplicate(identity, first, second):
             return "\(identity) is defined twice: at \(first) and at \(second)"
-        case let .noObjects(paths):
-            return "no objects found in \(paths.joined(separator: ", "))"
+        case let .noObjects(paths, notRendered):
+            let found = "no objects found in \(paths.joined(separator: ", "))"
+            guard !notRendered.isEmpty else { return found }
+            return found + ": nothing could be rendered\n" + notRendered.map { "  \($0)" }.joined(separator: "\n")
         }
     }
 }
