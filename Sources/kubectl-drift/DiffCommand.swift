@@ -26,7 +26,7 @@ struct DiffCommand {
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
         guard !desired.manifests.isEmpty else {
             throw ManifestError.noObjects(
-                paths: invocation.source.filenames, notRendered: desired.fluxUnits.flatMap { $0.notRendered.map(\.description) })
+                paths: invocation.source.filenames, notRendered: desired.notRendered.map(\.description))
         }
         try checkPinnedCluster(desired.config, connection: connection)
 

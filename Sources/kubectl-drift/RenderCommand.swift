@@ -8,7 +8,7 @@ struct RenderCommand {
     func run(output: inout StandardStream) throws -> Int32 {
         let desired = try loadDesiredState(invocation.source, configFile: nil)
         // What was found and not rendered is said, never left out silently.
-        for entry in desired.fluxUnits.flatMap(\.notRendered) { StandardStream.printError("note: \(entry)") }
+        for entry in desired.notRendered { StandardStream.printError("note: \(entry)") }
         let objects = desired.manifests.map(\.object)
         switch invocation.output {
         case .json:

@@ -347,20 +347,23 @@ private struct ConfigReader {
             let memberPath = path.appending(key)
             switch key {
             case "interval":
-                let seconds = try duration(member, at: memberPath)
-                guard seconds >= 1 else { throw invalid(memberPath, "expected at least 1s") }
-                settings.interval = seconds
+                settings.interval = try period(member, at: memberPath)
             case "remediate":
                 settings.remediate = try bool(member, at: memberPath)
             case "notifyInterval":
-                let seconds = try duration(member, at: memberPath)
-                guard seconds >= 1 else { throw invalid(memberPath, "expected at least 1s") }
-                settings.notifyInterval = seconds
+                settings.notifyInterval = try period(member, at: memberPath)
             default:
                 throw unknownKey(key, at: path, allowed: ["interval", "remediate", "notifyInterval"])
             }
         }
         return settings
+    }
+
+    /// A duration of at least a second: how often the loop does something.
+    private func period(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> Double {
+        let seconds = try duration(value, at: path)
+        guard seconds >= 1 else { throw invalid(path, "expected at least 1s") }
+        return seconds
     }
 
     /// A duration such as `10s` or `5m`; a bare number is seconds, as on the command line.

@@ -75,13 +75,9 @@ extension NotificationPayload {
 
     /// One section per kind of event, most urgent first; what the batch left out is said last.
     private static func sections(_ notification: WatchNotification) -> [Section] {
-        let titles = [
-            "fight": "Fights", "failed": "Failed", "problem": "Problems", "drifted": "Drifted", "remediated": "Remediated",
-            "pruned": "Pruned", "recovered": "Recovered", "git": "Git",
-        ]
-        var sections = WatchNotification.urgency.compactMap { name -> Section? in
-            let items = notification.entries.filter { $0.event.name == name }.map { WatchNotification.describe($0.event) }
-            return items.isEmpty ? nil : Section(title: titles[name] ?? name, items: items, more: 0)
+        var sections = WatchNotification.kinds.compactMap { kind -> Section? in
+            let items = notification.entries.filter { $0.event.name == kind.name }.map { WatchNotification.describe($0.event) }
+            return items.isEmpty ? nil : Section(title: kind.title, items: items, more: 0)
         }
         if notification.omitted > 0 {
             let more = "\(notification.omitted) more, counted in the title"

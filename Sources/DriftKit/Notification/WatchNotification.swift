@@ -44,8 +44,13 @@ public struct WatchNotification: Sendable, Equatable {
         self.until = until
     }
 
-    /// Event names, most urgent first: the order of counts in the headline and of sections.
-    static let urgency = ["fight", "failed", "problem", "drifted", "remediated", "pruned", "recovered", "git"]
+    /// Event names with their section titles, most urgent first: the order of counts in the
+    /// headline and of sections.
+    static let kinds: [(name: String, title: String)] = [
+        ("fight", "Fights"), ("failed", "Failed"), ("problem", "Problems"), ("drifted", "Drifted"),
+        ("remediated", "Remediated"), ("pruned", "Pruned"), ("recovered", "Recovered"), ("git", "Git"),
+    ]
+    static let urgency = kinds.map(\.name)
 
     /// Transitions not in `entries`.
     public var omitted: Int { max(0, counts.values.reduce(0, +) - entries.count) }

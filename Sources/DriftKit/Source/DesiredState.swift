@@ -7,6 +7,8 @@ public struct DesiredState {
     public var existenceOnly: Set<ObjectIdentity>
     /// Flux Kustomizations, when the desired state came from them.
     public var fluxUnits: [FluxUnit]
+    /// What the Flux Kustomizations hold and were not rendered, with why.
+    public var notRendered: [FluxNotRendered] { fluxUnits.flatMap(\.notRendered) }
     /// The repository config in force, if any.
     public var config: DriftConfig?
     /// Things a person should know that did not stop the run (skipped files).
