@@ -314,6 +314,11 @@ public struct Remediator: Sendable {
             case .drifted, .missing: break
             }
             if let suspended = suspension(of: drift, flux: flux) { return suspended }
+            if drift.status == .drifted, let release = flux?.helmRelease(ofObjectFrom: drift.source.file),
+                let reason = release.driftDetection.leavesDriftReason(release: release.key)
+            {
+                return .skipped(reason)
+            }
             if let reason = drift.recreateReason {
                 return .skipped("Git changes a field that cannot change in place; --force-recreate deletes and recreates it: \(reason)")
             }

@@ -95,14 +95,16 @@ struct FluxRendererTests {
         #expect(apps.manifests.contains { $0.name == "prod-created-once" })
     }
 
-    @Test("HelmReleases from a HelmRepository and other repositories' sources are listed as not rendered")
+    @Test("a HelmRepository chart not on this machine and other repositories' sources are listed as not rendered")
     func notRendered() throws {
         let fixture = try repository()
-        let result = try render(try fixture.revision())
+        let options = FluxOptions(repositoryURLs: [Self.fleetURL], helm: try realHelm())
+        let result = try render(try fixture.revision(), options: options)
         let apps = try unit(result, "flux-system/apps")
         #expect(apps.notRendered == [FluxNotRendered(
             what: "HelmRelease apps/prod-podinfo",
-            why: "its chart podinfo comes from HelmRepository apps/podinfo; only charts in this Git repository are rendered")])
+            why: "chart podinfo * from HelmRepository apps/podinfo (https://stefanprodan.github.io/podinfo) is not available "
+                + "locally (no chart folder is configured); helm pull it into a folder named in drift.yaml helm.charts or with --chart-dir")])
         let tenant = try unit(result, "flux-system/tenant-a")
         #expect(!tenant.isRendered)
         #expect(tenant.manifests.isEmpty)

@@ -16,8 +16,13 @@ extension FluxUnit {
         }
         if prune { flags.append("prune") }
         for release in helmReleases {
+            notes.append("HelmRelease \(release.key): release \(release.releaseNamespace)/\(release.releaseName), "
+                + "chart \(release.chart), driftDetection \(release.driftDetection.mode.rawValue)")
             if case let .suspended(suspension) = live.reconciliation(of: release) {
                 notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
+            } else if release.driftDetection.mode != .enabled {
+                notes.append("HelmRelease \(release.key): its objects' drift is shown; kubectl drift apply creates missing ones "
+                    + "and, as helm-controller with driftDetection \(release.driftDetection.mode.rawValue), leaves drifted ones")
             }
         }
         notes += excluded.map { "not checked: \($0)" } + notRendered.map(\.description)
@@ -35,4 +40,10 @@ extension FluxUnit {
 extension FluxLiveState {
     /// One report section per unit, in the units' order.
     public var reportGroups: [ReportGroup] { units.map { $0.reportGroup(self) } }
+}
+
+extension [FluxUnit] {
+    /// The `spec.driftDetection.ignore` rules of every rendered HelmRelease, each limited to
+    /// that release's objects.
+    public var helmIgnoreRules: [IgnoreRule] { flatMap(\.helmReleases).flatMap(\.driftDetection.ignore) }
 }
