@@ -24,6 +24,8 @@ struct DiffCommand {
         let desired = try loadDesired(client: client)
         let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
+        // The text report says it in each section; a machine-readable one also in notChecked[].
+        if invocation.output != .text { desired.notRendered.forEach { StandardStream.printError("note: \($0)") } }
         guard !desired.manifests.isEmpty else {
             throw ManifestError.noObjects(
                 paths: invocation.source.filenames, notRendered: desired.notRendered.map(\.description))
@@ -173,6 +175,7 @@ struct DiffCommand {
         }
         pruneProblems.forEach { StandardStream.printError("warning: prune preview incomplete: \($0)") }
         report.groups = flux.reportGroups
+        report.notChecked = run.desired.notChecked
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report)
         for drift in report.objects {
@@ -208,6 +211,7 @@ struct DiffCommand {
         var report = try Remediator(detector: run.detector, options: remediation)
             .remediate(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
         progress?.finish()
+        report.notChecked = run.desired.notChecked
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report.driftReport, remediation: NotificationSummary(report))
         switch invocation.output {

@@ -176,4 +176,53 @@ struct HelmReleaseEndToEndTests {
             #expect(live[["data", "colour"]] == "red", "the drift is left as it is")
         }
     }
+
+    @Test("a release that cannot be rendered is in notChecked[] of diff, apply and render, and named on standard error")
+    func notChecked() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let client = try await TestCluster.client()
+            try await prepare(namespace, client: client)
+            let root = try repository(namespace: namespace, spec: "")
+            let unavailable = """
+                apiVersion: helm.toolkit.fluxcd.io/v2
+                kind: HelmRelease
+                metadata:
+                  name: podinfo
+                  namespace: \(namespace)
+                spec:
+                  interval: 10m
+                  chart:
+                    spec:
+                      chart: podinfo
+                      version: 6.x
+                      sourceRef: {kind: HelmRepository, name: podinfo}
+                """
+            try unavailable.write(toFile: root + "/apps/podinfo.yaml", atomically: true, encoding: .utf8)
+            let expected: JSONValue = [[
+                "what": .string("HelmRelease \(namespace)/podinfo"), "kind": "HelmRelease", "namespace": .string(namespace),
+                "name": "podinfo",
+                "reason": .string("not rendered: chart podinfo 6.x from HelmRepository \(namespace)/podinfo is not available locally "
+                    + "(looked in \(DriftBinary.cacheFolder)/helm/repository); helm pull it into a folder named in drift.yaml "
+                    + "helm.charts or with --chart-dir"),
+            ]]
+
+            for command in ["diff", "apply"] {
+                let run = try await DriftBinary.run([command, "--flux", "-f", "clusters", "-o", "json"], in: root)
+                #expect(run.status != 2, "\(run.output)\(run.errorOutput)")
+                #expect(try JSONValue.parse(run.output)["notChecked"] == expected, "\(command): \(run.output)")
+                #expect(run.errorOutput.contains("note: HelmRelease \(namespace)/podinfo: not rendered, chart podinfo 6.x"), "\(run.errorOutput)")
+            }
+            // render reads no kubeconfig, and helm's cache of the test process.
+            let rendered = try await DriftBinary.runPlain(["render", "--flux", "-f", "clusters", "-o", "json"], in: root)
+            #expect(rendered.status == 0, "\(rendered.errorOutput)")
+            let list = try JSONValue.parse(rendered.output)
+            #expect(list["kind"] == "List")
+            let entries = list["notChecked"]?.arrayValue ?? []
+            #expect(entries.map { $0["name"] } == ["greeter", "podinfo"], "\(entries)")
+            #expect(entries.first?["reason"] == .string(
+                "not rendered: its valuesFrom ConfigMap \(namespace)/greeter-values cannot be read (no cluster is read)"))
+            #expect(entries.last?["reason"]?.stringValue?.hasPrefix("not rendered: chart podinfo 6.x from HelmRepository") == true)
+            #expect(list["items"]?.arrayValue?.map { $0["kind"] } == ["HelmRelease", "HelmRelease"], "what could be rendered still is")
+        }
+    }
 }

@@ -73,6 +73,28 @@ public struct ReportGroup: Sendable, Equatable {
     }
 }
 
+/// Something of the desired state that was not checked at all, and why: a Flux Kustomization
+/// or HelmRelease that could not be rendered, a file that could not be read.
+public struct NotChecked: Sendable, Equatable, CustomStringConvertible {
+    /// What it is, as a person names it: `HelmRelease web/podinfo`, `postBuild.substituteFrom ConfigMap apps/vars`.
+    public var what: String
+    public var reason: String
+    /// The Flux object, when `what` is one.
+    public var kind: String?
+    public var namespace: String?
+    public var name: String?
+
+    public init(what: String, reason: String, kind: String? = nil, namespace: String? = nil, name: String? = nil) {
+        self.what = what
+        self.reason = reason
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public var description: String { "\(what): not checked, \(reason)" }
+}
+
 /// The verdicts for a whole run, in a stable order.
 public struct DriftReport: Sendable {
     public var objects: [ObjectDrift]
@@ -80,6 +102,8 @@ public struct DriftReport: Sendable {
     public var server: String
     /// Sections to show the objects in; empty for one flat list.
     public var groups: [ReportGroup] = []
+    /// What Git holds that was not checked, with why.
+    public var notChecked: [NotChecked] = []
     /// With `--prune`: live objects of our ApplySet that Git no longer has; `apply --prune` deletes them.
     public var prunable: [ObjectIdentity] = []
     /// With `--prune`: what deleting a prunable Namespace deletes with it (all ours).

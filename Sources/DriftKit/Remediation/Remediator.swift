@@ -65,6 +65,8 @@ public struct RemediationReport: Sendable {
     public var pruneDeclined: [ObjectIdentity] = []
     /// Types whose members could not be listed, so none of them was pruned.
     public var pruneProblems: [String] = []
+    /// What Git holds that was not checked, so not remediated either, with why.
+    public var notChecked: [NotChecked] = []
 
     public func count(_ label: String) -> Int { results.filter { $0.outcome.label == label }.count }
 

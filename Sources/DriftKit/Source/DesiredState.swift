@@ -9,6 +9,8 @@ public struct DesiredState {
     public var fluxUnits: [FluxUnit]
     /// What the Flux Kustomizations hold and were not rendered, with why.
     public var notRendered: [FluxNotRendered] { fluxUnits.flatMap(\.notRendered) }
+    /// The same, as a report's `notChecked[]` entries.
+    public var notChecked: [NotChecked] { notRendered.map(\.notChecked) }
     /// The repository config in force, if any.
     public var config: DriftConfig?
     /// Things a person should know that did not stop the run (skipped files).

@@ -92,6 +92,8 @@ struct FluxHelmTests {
             """
     }
 
+    static let greeter = FluxReference(kind: "HelmRelease", name: "greeter", namespace: "web")
+
     private func repository(_ files: [String: String]) throws -> RepositoryFixture {
         let repository = try RepositoryFixture(prefix: "drift-flux-helm")
         try repository.write(Self.chartFiles.merging(["clusters/prod/apps.yaml": Self.kustomization]) { $1 }.merging(files) { $1 })
@@ -118,7 +120,7 @@ struct FluxHelmTests {
     @Test("without helm, the release is listed as not rendered and the HelmRelease itself still checked")
     func withoutHelm() throws {
         let unit = try render(["apps/release.yaml": Self.release()], helm: nil)
-        #expect(unit.notRendered == [FluxNotRendered(what: "HelmRelease web/greeter", why: "helm is not on PATH (name one with --helm-cmd)")])
+        #expect(unit.notRendered == [FluxNotRendered(Self.greeter, why: "helm is not on PATH (name one with --helm-cmd)")])
         #expect(unit.manifests.map(\.kind) == ["HelmRelease"])
     }
 
@@ -209,7 +211,7 @@ struct FluxHelmTests {
     func valuesFromUnavailable(entry: String, reason: String) throws {
         let spec = "  valuesFrom:\n    - kind: ConfigMap\n      \(entry)\n"
         let unit = try render(["apps/release.yaml": Self.release(spec)], helm: try realHelm(), values: ["ConfigMap web/base": ["values.yaml": "a: 1"]])
-        #expect(unit.notRendered == [FluxNotRendered(what: "HelmRelease web/greeter", why: reason)])
+        #expect(unit.notRendered == [FluxNotRendered(Self.greeter, why: reason)])
         #expect(!unit.manifests.contains { $0.kind == "ConfigMap" })
     }
 

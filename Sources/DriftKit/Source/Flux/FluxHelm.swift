@@ -89,7 +89,9 @@ struct FluxHelm: Sendable {
     ) throws(FluxError) -> Preparation {
         let spec = try FluxHelmReleaseSpec(manifest: manifest, defaultNamespace: defaultNamespace)
         let key = "\(spec.namespace)/\(spec.name)"
-        func skip(_ why: String) -> Preparation { .skipped(FluxNotRendered(what: "HelmRelease \(key)", why: why)) }
+        func skip(_ why: String) -> Preparation {
+            .skipped(FluxNotRendered(FluxReference(kind: "HelmRelease", name: spec.name, namespace: spec.namespace), why: why))
+        }
         func failure(_ message: String) -> FluxError { .helm(release: key, source: manifest.source, message: message) }
 
         guard let helm else { return skip("helm is not on PATH (name one with --helm-cmd)") }

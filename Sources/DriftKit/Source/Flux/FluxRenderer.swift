@@ -206,7 +206,7 @@ public struct FluxRenderer {
     private func renderUnit(_ flux: FluxKustomization, sources: FluxSources) throws(FluxError) -> Rendering {
         if let why = sources.whyNotLocal(flux.sourceRef) {
             let unit = FluxUnit(
-                kustomization: flux, notRendered: [FluxNotRendered(what: "Kustomization \(flux.key)", why: why)],
+                kustomization: flux, notRendered: [FluxNotRendered(FluxReference(kind: "Kustomization", name: flux.name, namespace: flux.namespace), why: why)],
                 isRendered: false)
             return Rendering(unit: unit, waitingForSource: true)
         }

@@ -120,13 +120,26 @@ public struct FluxHelmRelease: Sendable, Equatable {
 public struct FluxNotRendered: Sendable, Equatable, CustomStringConvertible {
     public var what: String
     public var why: String
+    /// The Kustomization or HelmRelease not rendered; nil for a part of one (a `substituteFrom` reference).
+    public var object: FluxReference?
 
-    public init(what: String, why: String) {
+    public init(what: String, why: String, object: FluxReference? = nil) {
         self.what = what
         self.why = why
+        self.object = object
+    }
+
+    /// A Kustomization or HelmRelease not rendered.
+    init(_ object: FluxReference, why: String) {
+        self.init(what: object.description, why: why, object: object)
     }
 
     public var description: String { "\(what): not rendered, \(why)" }
+
+    /// The entry of a report's `notChecked[]`.
+    public var notChecked: NotChecked {
+        NotChecked(what: what, reason: "not rendered: \(why)", kind: object?.kind, namespace: object?.namespace, name: object?.name)
+    }
 }
 
 /// A file that looked like it held Flux objects but could not be read; it was skipped.
