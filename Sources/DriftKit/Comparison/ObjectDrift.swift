@@ -65,6 +65,10 @@ public struct ReportGroup: Sendable, Equatable {
     public var notes: [String]
     /// Why remediation leaves the group's objects alone (a suspended Flux Kustomization); nil when it does not.
     public var suspended: String?
+    /// When remediation applies the group: 1 first, a group waiting for others later (Flux `dependsOn`); nil when unordered.
+    public var order: Int?
+    /// What the group waits for before it is applied, such as `Kustomization flux-system/infrastructure`.
+    public var dependsOn: [String] = []
 
     public init(title: String, sources: Set<String>, notes: [String]) {
         self.title = title

@@ -33,6 +33,8 @@ public enum ReportDocument {
                     ("notes", .array(group.notes.map { .string($0) })),
                 ])
                 if let suspended = group.suspended { entry["suspended"] = .string(suspended) }
+                if let order = group.order { entry["order"] = .int(Int64(order)) }
+                if !group.dependsOn.isEmpty { entry["dependsOn"] = .array(group.dependsOn.map { .string($0) }) }
                 return .object(entry)
             })
         }

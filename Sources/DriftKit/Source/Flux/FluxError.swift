@@ -19,6 +19,10 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
     case substitution(kustomization: String, object: String, reason: String)
     /// `helm template` failed, or the chart of a HelmRelease is not where it says.
     case helm(release: String, source: ManifestLocation, message: String)
+    /// A `dependsOn` entry names a Kustomization or HelmRelease the repository does not define.
+    case missingDependency(dependent: String, source: ManifestLocation?, dependency: String)
+    /// `dependsOn` entries form a cycle: each waits for the next, the last for the first.
+    case dependencyCycle(chain: [String])
     case source(SourceError)
     /// The scanned folder holds no Flux Kustomization.
     case noKustomizations(folder: String, tree: String)
@@ -44,6 +48,11 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
             return "postBuild substitution of Flux Kustomization \(kustomization) failed for \(object): \(reason)"
         case let .helm(release, source, message):
             return "cannot render HelmRelease \(release) (\(source)): \(message)"
+        case let .missingDependency(dependent, source, dependency):
+            return "Flux \(dependent)\(source.map { " (\($0))" } ?? "") depends on \(dependency), which is not defined in this "
+                + "repository: Flux would wait for it forever"
+        case let .dependencyCycle(chain):
+            return "Flux dependencies form a cycle, so none of them would ever be applied: " + chain.joined(separator: " → ")
         case let .source(error):
             return error.description
         case let .noKustomizations(folder, tree):

@@ -39,4 +39,20 @@ struct FluxFieldReader {
         }
         return map
     }
+
+    /// `spec.dependsOn`: references by `name` and optional `namespace` (the object's own
+    /// when not set) to objects of `kind`.
+    func dependencies(kind: String, defaultNamespace: String) throws(FluxError) -> [FluxReference] {
+        var references: [FluxReference] = []
+        for (index, item) in try array("dependsOn").enumerated() {
+            guard case let .object(entry) = item else { throw invalid("\(prefix).dependsOn[\(index)] must be an object") }
+            let fields = FluxFieldReader(object: entry, prefix: "\(prefix).dependsOn[\(index)]", invalid: invalid)
+            guard let name = try fields.string("name"), !name.isEmpty else {
+                throw invalid("\(prefix).dependsOn[\(index)].name is required")
+            }
+            let namespace = try fields.string("namespace").flatMap { $0.isEmpty ? nil : $0 } ?? defaultNamespace
+            references.append(FluxReference(kind: kind, name: name, namespace: namespace))
+        }
+        return references
+    }
 }

@@ -74,6 +74,8 @@ public struct FluxKustomization: Sendable, Equatable {
     public var substituteFrom: [FluxSubstituteReference]
     public var prune: Bool
     public var suspend: Bool
+    /// `spec.dependsOn`: Kustomizations that must be Ready before this one is applied.
+    public var dependsOn: [FluxReference]
     /// The whole `spec`, to notice when a parent's rendering changes it.
     public var spec: JSONValue
 
@@ -131,6 +133,7 @@ public struct FluxKustomization: Sendable, Equatable {
         self.nameSuffix = try fields.string("nameSuffix")
         self.prune = prune
         self.suspend = try fields.bool("suspend") ?? false
+        self.dependsOn = try fields.dependencies(kind: "Kustomization", defaultNamespace: namespace)
         self.spec = .object(spec)
 
         let metadata = try fields.object("commonMetadata")

@@ -101,6 +101,7 @@ public struct FluxRenderer {
             case nil: continue
             }
         }
+        try FluxDependencyGraph(units: units, defaultNamespace: options.defaultNamespace).check()
         return FluxResult(units: units, skippedFiles: scan.skipped)
     }
 
