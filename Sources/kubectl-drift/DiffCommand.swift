@@ -24,7 +24,7 @@ struct DiffCommand {
         let desired = try loadDesired(client: client)
         let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
-        guard !desired.manifests.isEmpty else {
+        guard !desired.manifests.isEmpty || !desired.skipped.isEmpty else {
             throw ManifestError.noObjects(
                 paths: invocation.source.filenames, notRendered: desired.notRendered.map(\.description))
         }
@@ -150,7 +150,8 @@ struct DiffCommand {
 
     private func detect(_ run: Run, output: inout StandardStream) throws -> Int32 {
         let progress = ProgressLine(total: run.manifests.count)
-        var report = try run.detector.detect(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
+        var report = try run.detector.detect(
+            run.manifests, existenceOnly: run.desired.existenceOnly, skipped: run.desired.skipped, progress: progress?.callback)
         progress?.finish()
         let desiredIdentities = Set(report.objects.map(\.identity))
         let flux = FluxLiveState.read(run.desired.fluxUnits, client: run.client, concurrency: run.detector.options.concurrency)
@@ -203,7 +204,8 @@ struct DiffCommand {
         }
         let progress = ProgressLine(total: run.manifests.count)
         var report = try Remediator(detector: run.detector, options: remediation)
-            .remediate(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
+            .remediate(
+                run.manifests, existenceOnly: run.desired.existenceOnly, skipped: run.desired.skipped, progress: progress?.callback)
         progress?.finish()
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report.driftReport, remediation: NotificationSummary(report))
@@ -223,15 +225,17 @@ struct RemediationRefused: Error, CustomStringConvertible {
 }
 
 /// The desired state a command names: manifests, kustomizations or Flux Kustomizations, from
-/// the working tree, the index or a revision, with the repository's drift.yaml.
+/// the working tree, the index or a revision, with the repository's drift.yaml; `decrypts`
+/// false leaves SOPS-encrypted objects encrypted.
 func loadDesiredState(
-    _ source: SourceSelection, configFile: String?,
+    _ source: SourceSelection, configFile: String?, decrypts: Bool = true,
     substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil
 ) throws -> DesiredState {
     var request = DesiredStateRequest(
         source: source, configFile: configFile, currentDirectory: FileManager.default.currentDirectoryPath,
         environment: ProcessInfo.processInfo.environment, standardInput: readStandardInput)
     request.substituteFrom = substituteFrom
+    request.decrypts = decrypts
     return try request.load()
 }
 

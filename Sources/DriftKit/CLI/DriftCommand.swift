@@ -63,6 +63,8 @@ public struct SourceSelection: Equatable, Sendable {
     public var kustomizations: [String]
     /// `--kustomize-cmd`: the renderer instead of `kubectl kustomize`.
     public var kustomizeCommand: String?
+    /// `--sops-cmd`: the sops program that decrypts SOPS-encrypted objects (which it also turns on).
+    public var sopsCommand: String?
     /// `--flux`: the repository's Flux Kustomizations say what is deployed.
     public var flux: Bool
 
@@ -73,6 +75,7 @@ public struct SourceSelection: Equatable, Sendable {
         OptionSpec("--staged", takesValue: false),
         OptionSpec("--kustomize", "-k", takesValue: true),
         OptionSpec("--kustomize-cmd", takesValue: true),
+        OptionSpec("--sops-cmd", takesValue: true),
         OptionSpec("--flux", takesValue: false),
     ]
 
@@ -83,6 +86,7 @@ public struct SourceSelection: Equatable, Sendable {
         self.revision = revision
         kustomizations = []
         kustomizeCommand = nil
+        sopsCommand = nil
         flux = false
     }
 
@@ -92,6 +96,7 @@ public struct SourceSelection: Equatable, Sendable {
         recursive = try parsed.flag("--recursive")
         kustomizations = parsed.all("--kustomize")
         kustomizeCommand = parsed.last("--kustomize-cmd")
+        sopsCommand = parsed.last("--sops-cmd")
         flux = try parsed.flag("--flux")
         guard !filenames.isEmpty || !kustomizations.isEmpty || !requireFilenames else {
             throw UsageError("kubectl drift \(command) needs manifests: give them with -f FILE|DIR|-")

@@ -74,6 +74,9 @@ public struct FluxKustomization: Sendable, Equatable {
     public var substituteFrom: [FluxSubstituteReference]
     public var prune: Bool
     public var suspend: Bool
+    /// `spec.decryption.provider` (`sops`): kustomize-controller decrypts SOPS-encrypted
+    /// objects only when it is set.
+    public var decryptionProvider: String?
     /// The whole `spec`, to notice when a parent's rendering changes it.
     public var spec: JSONValue
 
@@ -131,6 +134,11 @@ public struct FluxKustomization: Sendable, Equatable {
         self.nameSuffix = try fields.string("nameSuffix")
         self.prune = prune
         self.suspend = try fields.bool("suspend") ?? false
+        if let decryption = try fields.object("decryption") {
+            self.decryptionProvider = try FieldReader(object: decryption, prefix: "spec.decryption", invalid: invalid).string("provider")
+        } else {
+            self.decryptionProvider = nil
+        }
         self.spec = .object(spec)
 
         let metadata = try fields.object("commonMetadata")

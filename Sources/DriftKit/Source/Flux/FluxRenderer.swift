@@ -327,9 +327,11 @@ public struct FluxRenderer {
             }
         }
 
-        var manifests: [Manifest]
+        let parsed: ParsedManifests
         do {
-            manifests = try ManifestLoader.parse([ManifestFile(path: display, text: text)])
+            // kustomize-controller decrypts only for spec.decryption.provider: sops.
+            parsed = try ManifestLoader.parse(
+                [ManifestFile(path: display, text: text)], decrypting: flux.decryptionProvider == "sops" ? options.sops : nil)
         } catch {
             throw .renderedObjects(kustomization: flux.key, error)
         }
@@ -341,7 +343,7 @@ public struct FluxRenderer {
         let helm = FluxHelm(
             helm: options.helm, environment: kustomize.environment, timeout: kustomize.timeout,
             temporaryDirectory: kustomize.temporaryDirectory, ownerLabels: options.ownerLabels)
-        for var manifest in manifests {
+        for var manifest in parsed.manifests {
             if options.ownerLabels {
                 manifest.object = FluxObjects.merging(
                     JSONObject([
@@ -379,6 +381,7 @@ public struct FluxRenderer {
             }
         }
         rendering.unit.manifests = kept
+        rendering.unit.skipped = parsed.skipped
         rendering.unit.existenceOnly = existenceOnly
         rendering.unit.excluded = excluded
         rendering.unit.notRendered = notRendered

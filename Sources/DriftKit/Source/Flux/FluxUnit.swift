@@ -13,6 +13,9 @@ public struct FluxUnit: Sendable {
     public var existenceOnly: Set<ObjectIdentity>
     /// Objects Flux does not apply (`ssa: Ignore`, `reconcile: disabled`), out of drift checking.
     public var excluded: [FluxExclusion]
+    /// Objects that cannot be compared (hooks, objects the server names, encrypted objects
+    /// the Kustomization does not decrypt), with why.
+    public var skipped: [SkippedObject] = []
     /// What could not be rendered, and why: the whole unit (another source), HelmReleases,
     /// `substituteFrom` objects.
     public var notRendered: [FluxNotRendered]
@@ -152,6 +155,9 @@ public struct FluxOptions: Sendable {
     /// `helm template` for HelmReleases whose chart is in this repository; nil lists them as
     /// not rendered.
     public var helm: HelmCommand?
+    /// The sops that decrypts the objects of Kustomizations with `spec.decryption.provider:
+    /// sops`; nil leaves them encrypted, skipped.
+    public var sops: SOPSCommand?
     /// Reads a `substituteFrom` ConfigMap or Secret (for example from the cluster); nil, or
     /// a nil answer, reports the reference as not rendered.
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
