@@ -5,7 +5,9 @@ import Testing
 /// An Argo CD-style repository against the real API server: hook Jobs (one with only a
 /// `generateName`), sync waves on the normal objects, a Helm hook. The normal objects are
 /// compared, applied and pruned as ever; the hooks are reported skipped with the reason,
-/// never created, never pruned, and `render` prints them.
+/// never created, never pruned, and `render` prints them. Each run names the test's
+/// namespace, so that its ApplySet parent is the test's own (another test's prune never
+/// sees these objects).
 @Suite("skipped objects (hooks), end to end")
 struct SkippedObjectsEndToEndTests {
     static func application(namespace: String) -> String {
@@ -84,7 +86,7 @@ struct SkippedObjectsEndToEndTests {
             let folder = try DiffEndToEndTests.folder([
                 "app.yaml": Self.application(namespace: namespace), "hooks.yaml": Self.hooks(namespace: namespace),
             ])
-            let before = try await DriftBinary.run(["diff", "-f", folder, "-o", "json"])
+            let before = try await DriftBinary.run(["diff", "-n", namespace, "-f", folder, "-o", "json"])
             #expect(before.status == 1, "the normal objects are missing: \(before.errorOutput)")
             let report = try DiffEndToEndTests.report(before)
             #expect(report["summary"] == ["total": 5, "inSync": 0, "drifted": 0, "missing": 2, "errors": 0, "skipped": 3])
@@ -96,7 +98,7 @@ struct SkippedObjectsEndToEndTests {
             #expect(skipped.allSatisfy { $0["namespace"]?.stringValue == namespace })
             #expect(Set(objects.filter { $0["status"] == "missing" }.compactMap { $0["name"]?.stringValue }) == ["settings", "web"])
 
-            let applied = try await DriftBinary.run(["apply", "-f", folder, "-o", "json"])
+            let applied = try await DriftBinary.run(["apply", "-n", namespace, "-f", folder, "-o", "json"])
             #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")
             let results = try #require(try DiffEndToEndTests.report(applied)["objects"]?.arrayValue)
             #expect(results.filter { $0["result"] == "skipped" }.compactMap { $0["reason"]?.stringValue } == Self.reasons)
@@ -106,7 +108,7 @@ struct SkippedObjectsEndToEndTests {
             let hook = try await TestCluster.kubectl(["-n", namespace, "get", "configmap", "helm-hook"])
             #expect(hook.status != 0 && hook.errorOutput.contains("NotFound"), "\(hook.output)")
 
-            let inSync = try await DriftBinary.run(["diff", "-f", folder])
+            let inSync = try await DriftBinary.run(["diff", "-n", namespace, "-f", folder])
             #expect(inSync.status == 0, "skipped objects are no drift:\n\(inSync.output)\(inSync.errorOutput)")
             #expect(inSync.output.contains(
                 "skipped: job.batch/db-migrate- (namespace \(namespace)) from \(folder)/hooks.yaml:1: \(Self.reasons[0])"),
@@ -115,7 +117,7 @@ struct SkippedObjectsEndToEndTests {
 
             let scaled = try await TestCluster.kubectl(["-n", namespace, "scale", "deployment", "web", "--replicas=5"])
             #expect(scaled.status == 0, "\(scaled.errorOutput)")
-            let drifted = try await DriftBinary.run(["diff", "-f", folder, "-o", "json"])
+            let drifted = try await DriftBinary.run(["diff", "-n", namespace, "-f", folder, "-o", "json"])
             #expect(drifted.status == 1)
             let afterEdit = try #require(try DiffEndToEndTests.report(drifted)["objects"]?.arrayValue)
             let web = try #require(afterEdit.first { $0["name"] == "web" })
@@ -138,14 +140,14 @@ struct SkippedObjectsEndToEndTests {
                 "app.yaml": Self.application(namespace: namespace),
                 "hook.yaml": Self.helmHook(namespace: namespace, hook: false),
             ])
-            let first = try await DriftBinary.run(["apply", "-f", folder, "--prune", "--yes"])
+            let first = try await DriftBinary.run(["apply", "-n", namespace, "-f", folder, "--prune", "--yes"])
             #expect(first.status == 0, "\(first.output)\(first.errorOutput)")
             try Self.helmHook(namespace: namespace).write(toFile: folder + "/hook.yaml", atomically: true, encoding: .utf8)
 
-            let preview = try await DriftBinary.run(["diff", "-f", folder, "--prune", "-o", "json"])
+            let preview = try await DriftBinary.run(["diff", "-n", namespace, "-f", folder, "--prune", "-o", "json"])
             #expect(preview.status == 0, "\(preview.output)\(preview.errorOutput)")
             #expect(try DiffEndToEndTests.report(preview)["prune"] == nil, "\(preview.output)")
-            let pruned = try await DriftBinary.run(["apply", "-f", folder, "--prune", "--yes"])
+            let pruned = try await DriftBinary.run(["apply", "-n", namespace, "-f", folder, "--prune", "--yes"])
             #expect(pruned.status == 0, "\(pruned.output)\(pruned.errorOutput)")
             let hook = try await TestCluster.kubectl(["-n", namespace, "get", "configmap", "helm-hook", "-o", "name"])
             #expect(hook.status == 0, "the ConfigMap is still there: \(hook.errorOutput)")
@@ -160,9 +162,9 @@ struct SkippedObjectsEndToEndTests {
                 "app.yaml": Self.application(namespace: namespace),
                 "hook.yaml": Self.job("name: seed", namespace: namespace, hook: "PreSync"),
             ])
-            let applied = try await DriftBinary.run(["apply", "-f", folder])
+            let applied = try await DriftBinary.run(["apply", "-n", namespace, "-f", folder])
             #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")
-            let report = try DiffEndToEndTests.report(try await DriftBinary.run(["diff", "-f", folder, "-o", "json"]))
+            let report = try DiffEndToEndTests.report(try await DriftBinary.run(["diff", "-n", namespace, "-f", folder, "-o", "json"]))
             #expect(report["summary"]?["inSync"] == 2)
             #expect(report["summary"]?["skipped"] == 1)
             let hook = try #require(report["objects"]?.arrayValue?.first { $0["status"] == "skipped" })
