@@ -64,4 +64,15 @@ struct SkippedReportTests {
         #expect(object["result"] == "skipped")
         #expect(object["reason"] == "Argo CD hook (argocd.argoproj.io/hook: PreSync)")
     }
+
+    @Test("notifications: skipped objects alone are nothing to notify about, and the headline counts them apart")
+    func notification() {
+        let quiet = NotificationContent(report: Self.report([.inSync]), cluster: "kind")
+        #expect(!quiet.isNoteworthy)
+        #expect(quiet.outOfSync.isEmpty)
+        #expect(quiet.headline == "kubectl-drift on kind: all 1 objects in sync, 1 skipped")
+        let drifted = NotificationContent(report: Self.report([.drifted]), cluster: "kind")
+        #expect(drifted.isNoteworthy)
+        #expect(drifted.outOfSync.map(\.identity.name) == ["c0"])
+    }
 }
