@@ -135,14 +135,14 @@ chmod +x "$work/by-hand.sh"
 (cd "$repo" && "$drift" render --flux -f clusters -o json) | python3 -c '
 import json, sys
 items = json.load(sys.stdin)["items"]
-print("\n".join(sorted(f"{i[\"kind\"]}/{i[\"metadata\"][\"name\"]}" for i in items if i["kind"] != "HelmRelease")))' >"$work/drift.txt"
+print("\n".join(sorted(i["kind"] + "/" + i["metadata"]["name"] for i in items if i["kind"] != "HelmRelease")))' >"$work/drift.txt"
 "$work/by-hand.sh" | python3 -c '
 import sys, re
 names = []
 for document in sys.stdin.read().split("\n---"):
     kind = re.search(r"^kind: (\S+)", document, re.M)
     name = re.search(r"^  name: (\S+)", document, re.M)
-    if kind and name: names.append(f"{kind.group(1)}/{name.group(1)}")
+    if kind and name: names.append(kind.group(1) + "/" + name.group(1))
 print("\n".join(sorted(names)))' >"$work/hand.txt"
 cmp -s "$work/drift.txt" "$work/hand.txt" || { echo "bench: kubectl drift render and helm template disagree" >&2; diff "$work/drift.txt" "$work/hand.txt" >&2; exit 1; }
 objects=$(wc -l <"$work/drift.txt")

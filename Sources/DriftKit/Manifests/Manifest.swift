@@ -4,11 +4,30 @@ public struct ManifestLocation: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     /// 0-based position of the document in its file.
     public var documentIndex: Int
+    /// For an object kustomize built: the repository file it was written in, which `file`
+    /// (the rendered output) does not name; nil otherwise.
+    public var origin: ManifestOrigin?
 
-    public init(file: String, line: Int, documentIndex: Int) {
+    public init(file: String, line: Int, documentIndex: Int, origin: ManifestOrigin? = nil) {
         self.file = file
         self.line = line
         self.documentIndex = documentIndex
+        self.origin = origin
+    }
+
+    /// The file and line a person edits: the origin when there is one.
+    public var description: String { origin?.description ?? "\(file):\(line)" }
+}
+
+/// The file of the repository an object was written in, and the line its document starts on.
+public struct ManifestOrigin: Sendable, Hashable, CustomStringConvertible {
+    /// A path from the repository root.
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
     }
 
     public var description: String { "\(file):\(line)" }

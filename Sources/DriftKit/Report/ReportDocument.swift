@@ -72,9 +72,14 @@ public enum ReportDocument {
         return object
     }
 
-    /// Where a manifest is: the file as given, its document's 1-based first line and 0-based index.
+    /// Where a manifest is: the file as given, its document's 1-based first line and 0-based
+    /// index, and for an object kustomize built, the repository file and line it was written at.
     static func source(_ location: ManifestLocation) -> JSONValue {
-        ["file": .string(location.file), "line": .int(Int64(location.line)), "document": .int(Int64(location.documentIndex))]
+        var source = JSONObject([
+            ("file", .string(location.file)), ("line", .int(Int64(location.line))), ("document", .int(Int64(location.documentIndex))),
+        ])
+        if let origin = location.origin { source["origin"] = ["file": .string(origin.file), "line": .int(Int64(origin.line))] }
+        return .object(source)
     }
 
     /// `notChecked[]`: what was not checked, its kind, namespace and name when it is a Flux
