@@ -19,6 +19,9 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
     case substitution(kustomization: String, object: String, reason: String)
     /// `helm template` failed, or the chart of a HelmRelease is not where it says.
     case helm(release: String, source: ManifestLocation, message: String)
+    /// An ArtifactGenerator the API server would refuse, or whose copy rules fail as they
+    /// would in source-watcher (no file matches, nothing left after `exclude`, ...).
+    case artifactGenerator(name: String, source: ManifestLocation, reason: String)
     case source(SourceError)
     /// The scanned folder holds no Flux Kustomization.
     case noKustomizations(folder: String, tree: String)
@@ -44,6 +47,8 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
             return "postBuild substitution of Flux Kustomization \(kustomization) failed for \(object): \(reason)"
         case let .helm(release, source, message):
             return "cannot render HelmRelease \(release) (\(source)): \(message)"
+        case let .artifactGenerator(name, source, reason):
+            return "ArtifactGenerator \(name) (\(source)): \(reason)"
         case let .source(error):
             return error.description
         case let .noKustomizations(folder, tree):

@@ -2,10 +2,12 @@ import Foundation
 
 /// The Flux view of a repository: what each Flux `Kustomization` would apply.
 ///
-/// 1. The folder is scanned for Kustomization (and GitRepository) objects in its manifest
+/// 1. The folder is scanned for Kustomization (GitRepository, ArtifactGenerator) objects in its manifest
 ///    files; files that mention Flux but do not parse are reported, not fatal.
 /// 2. Each Kustomization whose source is this repository is built like kustomize-controller
-///    builds it: `spec.path` and everything it references are copied to a private folder, a
+///    builds it, from the files its source's artifact holds (`FluxArtifacts`: `.sourceignore`
+///    rules applied, or an ArtifactGenerator's ExternalArtifact composed):
+///    `spec.path` and everything it references are copied to a private folder, a
 ///    kustomization.yaml is generated if there is none, the Kustomization's settings are
 ///    written into it (`FluxOverlay`), kustomize builds it without load restrictions, then
 ///    `postBuild.substitute` runs on each object (`FluxSubstitution`), and owner labels and
@@ -38,6 +40,8 @@ public struct FluxRenderer {
         guard !scan.kustomizations.isEmpty else { throw .noKustomizations(folder: folder, tree: tree.name) }
         var sources = FluxSources(options: options)
         for repository in scan.gitRepositories { sources.record(repository, defaultNamespace: options.defaultNamespace) }
+        for generator in scan.artifactGenerators { sources.record(generator) }
+        let artifacts = FluxArtifacts(repository: tree)
 
         var definitions: [String: FluxKustomization] = [:]
         var order: [String] = []
@@ -58,7 +62,7 @@ public struct FluxRenderer {
             for key in pending {
                 guard let definition = definitions[key] else { continue }
                 do {
-                    results[key] = .success(try renderUnit(definition, sources: sources))
+                    results[key] = .success(try renderUnit(definition, sources: sources, artifacts: artifacts))
                 } catch {
                     results[key] = .failure(error)
                 }
@@ -71,6 +75,7 @@ public struct FluxRenderer {
                 where sources.record(repository, defaultNamespace: options.defaultNamespace) {
                     newSources = true
                 }
+                for generator in rendering.artifactGenerators where sources.record(generator) { newSources = true }
                 for child in rendering.kustomizations where child.key != key {
                     if let existing = definitions[child.key] {
                         guard existing.spec != child.spec else { continue }
@@ -110,6 +115,7 @@ public struct FluxRenderer {
     private struct Scan {
         var kustomizations: [FluxKustomization] = []
         var gitRepositories: [Manifest] = []
+        var artifactGenerators: [FluxArtifactGenerator] = []
         var skipped: [FluxSkippedFile] = []
     }
 
@@ -153,7 +159,7 @@ public struct FluxRenderer {
         let data = try tree.contents(of: path)
         guard let text = String(data: data, encoding: .utf8) else { return }
         // Most manifests are not Flux objects: look before parsing.
-        guard text.contains("toolkit.fluxcd.io") else { return }
+        guard text.contains("toolkit.fluxcd.io") || text.contains(FluxArtifactGenerator.group) else { return }
         let documents: [YAMLDocument]
         do {
             documents = try YAML.documents(in: text, file: path)
@@ -168,6 +174,8 @@ public struct FluxRenderer {
                     scan.kustomizations.append(try fluxKustomization(object, source: source))
                 } else if FluxSources.isGitRepository(object), let manifest = try? Manifest(object: object, source: source) {
                     scan.gitRepositories.append(manifest)
+                } else if FluxArtifactGenerator.isArtifactGenerator(object) {
+                    scan.artifactGenerators.append(try artifactGenerator(object, source: source))
                 }
             }
         }
@@ -191,6 +199,17 @@ public struct FluxRenderer {
         return try FluxKustomization(manifest: manifest, defaultNamespace: options.defaultNamespace)
     }
 
+    private func artifactGenerator(_ object: JSONValue, source: ManifestLocation) throws(FluxError) -> FluxArtifactGenerator {
+        let manifest: Manifest
+        do {
+            manifest = try Manifest(object: object, source: source)
+        } catch {
+            let name = object[["metadata", "name"]]?.stringValue ?? "(unnamed)"
+            throw .artifactGenerator(name: name, source: source, reason: error.description)
+        }
+        return try FluxArtifactGenerator(manifest: manifest, defaultNamespace: options.defaultNamespace)
+    }
+
     // MARK: - Rendering one Kustomization
 
     private struct Rendering {
@@ -198,12 +217,20 @@ public struct FluxRenderer {
         /// Flux Kustomizations among the unit's objects (children it applies).
         var kustomizations: [FluxKustomization] = []
         var gitRepositories: [Manifest] = []
-        /// Not rendered because its source is unknown; a newly seen GitRepository may change that.
+        var artifactGenerators: [FluxArtifactGenerator] = []
+        /// Not rendered because its source is unknown; a newly seen GitRepository or
+        /// ArtifactGenerator may change that.
         var waitingForSource = false
     }
 
-    private func renderUnit(_ flux: FluxKustomization, sources: FluxSources) throws(FluxError) -> Rendering {
-        if let why = sources.whyNotLocal(flux.sourceRef) {
+    private func renderUnit(
+        _ flux: FluxKustomization, sources: FluxSources, artifacts: FluxArtifacts
+    ) throws(FluxError) -> Rendering {
+        // Paths are relative to the source's artifact, which may not be this repository's layout.
+        let tree: any SourceTree
+        switch try artifacts.files(of: flux.sourceRef, sources: sources) {
+        case let .tree(files): tree = files
+        case let .notRead(why):
             let unit = FluxUnit(
                 kustomization: flux, notRendered: [FluxNotRendered(what: "Kustomization \(flux.key)", why: why)],
                 isRendered: false)
@@ -369,6 +396,9 @@ public struct FluxRenderer {
                 rendering.kustomizations.append(try FluxKustomization(manifest: manifest, defaultNamespace: options.defaultNamespace))
             } else if FluxSources.isGitRepository(manifest.object) {
                 rendering.gitRepositories.append(manifest)
+            } else if FluxArtifactGenerator.isArtifactGenerator(manifest.object) {
+                rendering.artifactGenerators.append(
+                    try FluxArtifactGenerator(manifest: manifest, defaultNamespace: options.defaultNamespace))
             } else if FluxHelm.isHelmRelease(manifest) {
                 switch try helm.render(manifest, defaultNamespace: options.defaultNamespace, sources: sources, tree: tree) {
                 case let .rendered(release, objects):

@@ -10,6 +10,10 @@ import Foundation
 struct FluxSources {
     /// GitRepository objects seen, by `namespace/name`, with their URL.
     private(set) var gitRepositories: [String: String] = [:]
+    /// The `spec.ignore` of those that have one, by `namespace/name`.
+    private(set) var ignores: [String: String] = [:]
+    /// ArtifactGenerator objects seen, by `namespace/name`.
+    private(set) var artifactGenerators: [String: FluxArtifactGenerator] = [:]
     let repositoryURLs: Set<String>
     let localSources: Set<String>
 
@@ -30,8 +34,18 @@ struct FluxSources {
     mutating func record(_ manifest: Manifest, defaultNamespace: String) -> Bool {
         let key = "\(manifest.namespace ?? defaultNamespace)/\(manifest.name)"
         let url = manifest.object[["spec", "url"]]?.stringValue ?? ""
-        guard gitRepositories[key] != url else { return false }
+        let ignore = manifest.object[["spec", "ignore"]]?.stringValue
+        guard gitRepositories[key] != url || ignores[key] != ignore else { return false }
         gitRepositories[key] = url
+        ignores[key] = ignore
+        return true
+    }
+
+    /// Records an ArtifactGenerator object; returns whether it was new or changed.
+    @discardableResult
+    mutating func record(_ generator: FluxArtifactGenerator) -> Bool {
+        guard artifactGenerators[generator.key] != generator else { return false }
+        artifactGenerators[generator.key] = generator
         return true
     }
 
