@@ -36,7 +36,8 @@ struct IgnoringTree: SourceTree {
 
     /// Whether a left-out directory still holds a file that is not left out.
     private func keepsFiles(_ directory: String) throws(SourceError) -> Bool {
-        guard ignore.includesAgain else { return false }
+        // Nothing below .git is ever wanted back; walking it would read every Git object's file.
+        guard ignore.includesAgain, !directory.split(separator: "/").contains(".git") else { return false }
         if let known = keptBelow.directories[directory] { return known }
         var kept = false
         for entry in try base.entries(of: directory) {

@@ -59,7 +59,8 @@ public struct SourceIgnore: Sendable {
 
     /// The patterns of a `.sourceignore` file or `spec.ignore` text, applying below `domain`.
     static func parse(_ text: String, domain: [String]) -> [Pattern] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+        // Swift reads "\r\n" as one character; Go's line scanner drops the "\r" too.
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { line in
             let line = line.hasSuffix("\r") ? line.dropLast() : line
             guard !line.hasPrefix("#"), line.contains(where: { !$0.isWhitespace }) else { return nil }
             return Pattern(line, domain: domain)
