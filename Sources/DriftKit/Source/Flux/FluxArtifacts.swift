@@ -31,8 +31,10 @@ final class FluxArtifacts {
     }
 
     private func files(of reference: FluxReference, sources: FluxSources, depth: Int) throws(FluxError) -> Resolution {
-        if let why = sources.whyNotLocal(reference), reference.kind != "ExternalArtifact" { return .notRead(why) }
-        guard reference.kind == "ExternalArtifact" else { return .tree(try gitRepository(ignoring: sources.ignores[reference.key])) }
+        guard reference.kind == "ExternalArtifact" else {
+            if let why = sources.whyNotLocal(reference) { return .notRead(why) }
+            return .tree(try gitRepository(ignoring: sources.ignores[reference.key]))
+        }
         guard depth < Self.maximumDepth else {
             return .notRead("its source \(reference) is composed from ExternalArtifacts that compose each other")
         }
