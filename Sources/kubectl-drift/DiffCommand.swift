@@ -24,13 +24,15 @@ struct DiffCommand {
         let desired = try loadDesired(client: client)
         let notification = try notificationTarget(desired.config)
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
+        // The text report says it in each section; a machine-readable one also in notChecked[].
+        if invocation.output != .text { desired.notRendered.forEach { StandardStream.printError("note: \($0)") } }
         guard !desired.manifests.isEmpty else {
             throw ManifestError.noObjects(
                 paths: invocation.source.filenames, notRendered: desired.notRendered.map(\.description))
         }
         try checkPinnedCluster(desired.config, connection: connection)
 
-        var options = comparisonOptions(desired.config)
+        var options = comparisonOptions(desired.config, fluxUnits: desired.fluxUnits)
         // With Flux, Flux's inventories record ownership; otherwise an ApplySet does: every
         // object an apply writes carries its part-of label, and with --prune every object must.
         let prune = invocation.prune || desired.config?.prune == true
@@ -63,17 +65,20 @@ struct DiffCommand {
             notification: notification, cacheFile: cacheFile)
     }
 
-    /// How objects are compared: drift.yaml's settings under the invocation's flags.
-    func comparisonOptions(_ config: DriftConfig?) -> DriftOptions {
-        DriftOptions(
+    /// How objects are compared: drift.yaml's settings under the invocation's flags, with
+    /// what the HelmReleases' `driftDetection.ignore` rules leave out of their objects.
+    func comparisonOptions(_ config: DriftConfig?, fluxUnits: [FluxUnit]) -> DriftOptions {
+        var options = DriftOptions(
             config: config, fieldManager: invocation.fieldManager, concurrency: invocation.concurrency,
             explicitNamespace: invocation.cluster.namespace, ignorePaths: invocation.ignorePaths,
             ignoreManagers: invocation.ignoreManagers, handEditManagers: invocation.handEditManagers)
+        options.filter.rules += fluxUnits.helmIgnoreRules
+        return options
     }
 
     /// The desired state as the invocation names it, Flux's `substituteFrom` read from the cluster.
     func loadDesired(client: APIClient) throws -> DesiredState {
-        try loadDesiredState(invocation.source, configFile: invocation.configFile) { reference in
+        try loadDesiredState(invocation.source, configFile: invocation.configFile, concurrency: invocation.concurrency) { reference in
             // Flux fails a Kustomization whose required substituteFrom object is missing; an
             // optional one counts as empty.
             let values = try? client.configData(kind: reference.kind, name: reference.name, namespace: reference.namespace)
@@ -170,6 +175,7 @@ struct DiffCommand {
         }
         pruneProblems.forEach { StandardStream.printError("warning: prune preview incomplete: \($0)") }
         report.groups = flux.reportGroups
+        report.notChecked = run.desired.notChecked
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report)
         for drift in report.objects {
@@ -205,6 +211,7 @@ struct DiffCommand {
         var report = try Remediator(detector: run.detector, options: remediation)
             .remediate(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
         progress?.finish()
+        report.notChecked = run.desired.notChecked
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
         run.notify(report.driftReport, remediation: NotificationSummary(report))
         switch invocation.output {
@@ -225,13 +232,14 @@ struct RemediationRefused: Error, CustomStringConvertible {
 /// The desired state a command names: manifests, kustomizations or Flux Kustomizations, from
 /// the working tree, the index or a revision, with the repository's drift.yaml.
 func loadDesiredState(
-    _ source: SourceSelection, configFile: String?,
+    _ source: SourceSelection, configFile: String?, concurrency: Int? = nil,
     substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil
 ) throws -> DesiredState {
     var request = DesiredStateRequest(
         source: source, configFile: configFile, currentDirectory: FileManager.default.currentDirectoryPath,
         environment: ProcessInfo.processInfo.environment, standardInput: readStandardInput)
     request.substituteFrom = substituteFrom
+    request.concurrency = concurrency
     return try request.load()
 }
 

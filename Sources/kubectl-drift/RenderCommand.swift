@@ -12,9 +12,14 @@ struct RenderCommand {
         let objects = desired.manifests.map(\.object)
         switch invocation.output {
         case .json:
-            // One object alone, several as a List, as `kubectl create --dry-run -o json` prints them.
-            let document: JSONValue = objects.count == 1
+            // One object alone, several as a List, as `kubectl create --dry-run -o json` prints
+            // them; what was not rendered makes it a List too, with notChecked[] beside its items.
+            var document: JSONValue = objects.count == 1 && desired.notChecked.isEmpty
                 ? objects[0] : ["apiVersion": "v1", "kind": "List", "items": .array(objects)]
+            if !desired.notChecked.isEmpty, case var .object(list) = document {
+                list["notChecked"] = ReportDocument.notChecked(desired.notChecked)
+                document = .object(list)
+            }
             output.write(document.jsonText(indent: 4) + "\n")
         case .yaml, .text:
             output.write(objects.map { YAML.text(for: $0) }.joined(separator: "---\n"))

@@ -47,9 +47,9 @@ struct WatchCommand {
                 return DesiredSnapshot(desired, revision: source.revision, currentDirectory: directory, environment: environment)
             },
             fingerprint: { fingerprint.current() },
-            comparison: { config in
+            comparison: { snapshot in
                 // What the start wired stays: the ApplySet, the verdict cache (its keys hold the rules).
-                var comparison = diff.comparisonOptions(config)
+                var comparison = diff.comparisonOptions(snapshot.config, fluxUnits: snapshot.fluxUnits)
                 comparison.membership = run.detector.options.membership
                 comparison.verdictCache = run.detector.options.verdictCache
                 return DriftDetector(client: run.client, connection: run.detector.connection, options: comparison)

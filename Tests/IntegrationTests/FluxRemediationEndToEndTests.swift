@@ -213,13 +213,10 @@ struct FluxRemediationEndToEndTests {
                 "apps/release.yaml": release,
                 "apps/plain.yaml": RepositorySourcesEndToEndTests.configMap("plain"),
                 "charts/greeter/Chart.yaml": "apiVersion: v2\nname: greeter\nversion: 0.1.0\n",
+                // Rendered by the real helm: one ConfigMap named after the release.
+                "charts/greeter/templates/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  k: v\n",
             ])
-            // A stand-in helm: the chart renders one ConfigMap named after the release.
-            let tools = try DiffEndToEndTests.folder([
-                "helm": "#!/bin/sh\n[ \"$1\" = template ] || exit 3\nprintf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: %s\\ndata:\\n  k: v\\n' \"$2\"\n",
-            ])
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tools + "/helm")
-            let environment = ["PATH": tools + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+            let environment: [String: String] = [:]
             try FluxTestAPI.deploy(kustomization, inventory: [], client: client)
             let live = try ManifestLoader.parse([ManifestFile(path: "release.yaml", text: release)])[0].object
             let releasePath = "\(FluxTestAPI.helmReleases)/namespaces/\(namespace)/helmreleases/greeter"

@@ -65,6 +65,10 @@ public struct SourceSelection: Equatable, Sendable {
     public var kustomizeCommand: String?
     /// `--flux`: the repository's Flux Kustomizations say what is deployed.
     public var flux: Bool
+    /// `--helm-cmd`: the helm that renders HelmReleases instead of `helm` on `PATH`.
+    public var helmCommand: String?
+    /// `--chart-dir`: folders of packaged charts (`NAME-VERSION.tgz`) for HelmReleases.
+    public var chartFolders: [String]
 
     static let options = [
         OptionSpec("--filename", "-f", takesValue: true),
@@ -74,6 +78,8 @@ public struct SourceSelection: Equatable, Sendable {
         OptionSpec("--kustomize", "-k", takesValue: true),
         OptionSpec("--kustomize-cmd", takesValue: true),
         OptionSpec("--flux", takesValue: false),
+        OptionSpec("--helm-cmd", takesValue: true),
+        OptionSpec("--chart-dir", takesValue: true),
     ]
 
     /// Everything drift.yaml names (its `paths` or `flux` section), at `revision`.
@@ -84,6 +90,8 @@ public struct SourceSelection: Equatable, Sendable {
         kustomizations = []
         kustomizeCommand = nil
         flux = false
+        helmCommand = nil
+        chartFolders = []
     }
 
     /// - Parameter requireFilenames: false when `drift.yaml` may name the paths instead.
@@ -93,6 +101,8 @@ public struct SourceSelection: Equatable, Sendable {
         kustomizations = parsed.all("--kustomize")
         kustomizeCommand = parsed.last("--kustomize-cmd")
         flux = try parsed.flag("--flux")
+        helmCommand = parsed.last("--helm-cmd")
+        chartFolders = parsed.all("--chart-dir")
         guard !filenames.isEmpty || !kustomizations.isEmpty || !requireFilenames else {
             throw UsageError("kubectl drift \(command) needs manifests: give them with -f FILE|DIR|-")
         }

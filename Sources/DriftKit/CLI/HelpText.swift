@@ -89,6 +89,9 @@ public enum HelpText {
               --kustomize-cmd=CMD  The renderer instead of kubectl kustomize ($KUBECTL_DRIFT_KUSTOMIZE)
               --flux               Compare what the repository's Flux Kustomizations deploy, one section
                                    per Kustomization (-f names the folder to scan; default: the root)
+              --helm-cmd=PATH      The helm that renders HelmReleases ($KUBECTL_DRIFT_HELM; default: helm)
+              --chart-dir=DIR      Packaged charts (NAME-VERSION.tgz) of HelmReleases; repeatable (also
+                                   drift.yaml helm.charts and helm's cache, ~/.cache/helm/repository)
               --config=FILE        The repository config (default: drift.yaml at the repository root)
               --ignore-path=PTR    Never report this field (a JSON pointer such as /spec/replicas); repeatable
               --ignore-manager=NAME  Never report fields this field manager owns live; repeatable

@@ -65,12 +65,38 @@ public struct ReportGroup: Sendable, Equatable {
     public var notes: [String]
     /// Why remediation leaves the group's objects alone (a suspended Flux Kustomization); nil when it does not.
     public var suspended: String?
+    /// When remediation applies the group: 1 first, a group waiting for others later (Flux `dependsOn`); nil when unordered.
+    public var order: Int?
+    /// What the group waits for before it is applied, such as `Kustomization flux-system/infrastructure`.
+    public var dependsOn: [String] = []
 
     public init(title: String, sources: Set<String>, notes: [String]) {
         self.title = title
         self.sources = sources
         self.notes = notes
     }
+}
+
+/// Something of the desired state that was not checked at all, and why: a Flux Kustomization
+/// or HelmRelease that could not be rendered, a file that could not be read.
+public struct NotChecked: Sendable, Equatable, CustomStringConvertible {
+    /// What it is, as a person names it: `HelmRelease web/podinfo`, `postBuild.substituteFrom ConfigMap apps/vars`.
+    public var what: String
+    public var reason: String
+    /// The Flux object, when `what` is one.
+    public var kind: String?
+    public var namespace: String?
+    public var name: String?
+
+    public init(what: String, reason: String, kind: String? = nil, namespace: String? = nil, name: String? = nil) {
+        self.what = what
+        self.reason = reason
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public var description: String { "\(what): not checked, \(reason)" }
 }
 
 /// The verdicts for a whole run, in a stable order.
@@ -80,6 +106,8 @@ public struct DriftReport: Sendable {
     public var server: String
     /// Sections to show the objects in; empty for one flat list.
     public var groups: [ReportGroup] = []
+    /// What Git holds that was not checked, with why.
+    public var notChecked: [NotChecked] = []
     /// With `--prune`: live objects of our ApplySet that Git no longer has; `apply --prune` deletes them.
     public var prunable: [ObjectIdentity] = []
     /// With `--prune`: what deleting a prunable Namespace deletes with it (all ours).

@@ -31,7 +31,7 @@ private struct ConfigReader {
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
         "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "watch", "suspend", "notify", "notifyOn",
-        "skipUnhealthy",
+        "skipUnhealthy", "helm",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -209,6 +209,11 @@ private struct ConfigReader {
                 config.hook = try hook(value, at: path)
             case "watch":
                 config.watch = try watch(value, at: path)
+            case "helm":
+                for (key, member) in try mapping(value, at: path).orderedMembers {
+                    guard key == "charts" else { throw unknownKey(key, at: path, allowed: ["charts"]) }
+                    config.helmCharts = try strings(member, at: path.appending(key))
+                }
             case "prune":
                 config.prune = try bool(value, at: path)
             case "applySet":

@@ -119,6 +119,9 @@ public struct DriftConfig: Sendable, Equatable {
         public init() {}
     }
 
+    /// Folders of packaged Helm charts (`helm.charts`), relative to the repository root, for
+    /// HelmReleases whose chart comes from a Helm repository or an OCI registry.
+    public var helmCharts: [String] = []
     /// The `hook:` section; nil when not set (the hook's defaults).
     public var hook: HookSettings?
 

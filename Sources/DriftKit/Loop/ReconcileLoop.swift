@@ -52,6 +52,9 @@ public struct DesiredSnapshot: Sendable {
 
     /// This revision's drift.yaml says `suspend: true`: nothing is remediated or pruned.
     var suspended: Bool { config?.suspend == true }
+
+    /// Ignore rules the revision's HelmReleases set (`spec.driftDetection.ignore`).
+    public var ignoreRules: [IgnoreRule] { fluxUnits.helmIgnoreRules }
 }
 
 /// `kubectl drift watch`: verifies each desired object again when the cluster says it changed
@@ -66,7 +69,7 @@ public struct DesiredSnapshot: Sendable {
 public final class ReconcileLoop: @unchecked Sendable {
     /// The comparison of the revision in force: its drift.yaml's ignore rules and managers.
     private var detector: DriftDetector
-    private let comparison: ((DriftConfig?) -> DriftDetector)?
+    private let comparison: ((DesiredSnapshot) -> DriftDetector)?
     private let remediation: RemediationOptions
     private let options: LoopOptions
     private let source: any LiveEventSource
@@ -99,7 +102,7 @@ public final class ReconcileLoop: @unchecked Sendable {
     public init(
         detector: DriftDetector, remediation: RemediationOptions, options: LoopOptions, source: any LiveEventSource,
         load: @escaping () throws -> DesiredSnapshot, fingerprint: (() -> String?)? = nil,
-        comparison: ((DriftConfig?) -> DriftDetector)? = nil, metrics: LoopMetrics = LoopMetrics(),
+        comparison: ((DesiredSnapshot) -> DriftDetector)? = nil, metrics: LoopMetrics = LoopMetrics(),
         emit: @escaping (LoopEvent) -> Void
     ) {
         self.metrics = metrics
@@ -196,8 +199,8 @@ public final class ReconcileLoop: @unchecked Sendable {
             resolved = resolved.filter { kept.contains($0.key) }
         }
         // New rules or managers change every verdict.
-        let rulesChanged = fresh.config != snapshot.config
-        if rulesChanged, let comparison { detector = comparison(fresh.config) }
+        let rulesChanged = fresh.config != snapshot.config || fresh.ignoreRules != snapshot.ignoreRules
+        if rulesChanged, let comparison { detector = comparison(fresh) }
         snapshot = fresh
         let verified = verifyingEverything || rulesChanged ? snapshot.manifests : changedInGit
         if !verified.isEmpty { try? verify(verified, initial: false) }

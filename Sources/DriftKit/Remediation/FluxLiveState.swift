@@ -118,6 +118,11 @@ public struct FluxLiveState: Sendable {
         .of("HelmRelease \(release.key)", suspendedInGit: release.suspend, live: helmReleases[release.key] ?? .absent)
     }
 
+    /// The HelmRelease whose rendering the object from `file` is, if any.
+    public func helmRelease(ofObjectFrom file: String) -> FluxHelmRelease? {
+        units.lazy.flatMap(\.helmReleases).first { $0.renderedFile == file }
+    }
+
     /// Whether Flux reconciles the object whose manifest came from `file`: its Kustomization
     /// decides, then the HelmRelease it was rendered from, if any.
     public func reconciliation(ofObjectFrom file: String) -> FluxReconciliation {

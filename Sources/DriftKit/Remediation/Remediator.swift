@@ -65,6 +65,8 @@ public struct RemediationReport: Sendable {
     public var pruneDeclined: [ObjectIdentity] = []
     /// Types whose members could not be listed, so none of them was pruned.
     public var pruneProblems: [String] = []
+    /// What Git holds that was not checked, so not remediated either, with why.
+    public var notChecked: [NotChecked] = []
 
     public func count(_ label: String) -> Int { results.filter { $0.outcome.label == label }.count }
 
@@ -118,6 +120,10 @@ public struct RemediationOptions: Sendable {
     public var fluxUnits: [FluxUnit] = []
     /// After applying, wait this long for applied workloads to become healthy; nil does not wait.
     public var waitTimeout: Double?
+    /// With Flux `dependsOn`: how long a dependency's objects may take to become healthy
+    /// before what waits for it is not applied, unless `waitTimeout` says otherwise (Flux's
+    /// default `spec.timeout` is the interval; five minutes here).
+    public var dependencyTimeout: Double = 300
     /// With `prune`, when the manifests are only part of Git (the hook applies what the merged
     /// commits changed): only these objects may be pruned, and the ApplySet parent keeps every
     /// kind and namespace it records; nil when the manifests are all of Git.
@@ -171,52 +177,11 @@ public struct Remediator: Sendable {
             try writeParent(applySet, members: report.objects.map(\.identity), recorded: parent)
         }
 
-        let foundation = report.objects.indices.filter { Self.isFoundation(report.objects[$0]) }
-        for (index, outcome) in zip(foundation, apply(foundation.map { report.objects[$0] }, flux: flux)) {
-            outcomes[index] = outcome
-        }
-        let appliedCRDs = foundation.filter { outcomes[$0] == .applied && report.objects[$0].identity.kind == "CustomResourceDefinition" }
-        for index in appliedCRDs {
-            if let problem = waitUntilEstablished(report.objects[index]) { outcomes[index] = .failed(problem) }
-        }
-
-        // What the new CRDs and namespaces make comparable is compared again, and so are the
-        // objects whose kind a CRD in Git defines: until it is served they have no target.
-        let retry = report.objects.indices.filter { index in
-            outcomes[index] == nil && (report.objects[index].status == .error || report.objects[index].awaitedDefinition != nil)
-        }
-        if foundation.contains(where: { outcomes[$0] == .applied }), !retry.isEmpty {
-            let retried = Set(retry.map { report.objects[$0].source })
-            let again = try detector.detect(manifests.filter { retried.contains($0.source) }, existenceOnly: existenceOnly)
-            for index in retry {
-                let old = report.objects[index]
-                if let fresh = again.objects.first(where: { $0.source == old.source && $0.identity.name == old.identity.name && $0.identity.kind == old.identity.kind }) {
-                    report.objects[index] = fresh
-                }
-            }
-        }
-
-        // A suspended object is never deleted, so nobody is asked about it.
-        let recreate = report.objects.indices.filter { index in
-            outcomes[index] == nil && report.objects[index].needsRecreate && mayRecreate(report.objects[index])
-                && suspension(of: report.objects[index], flux: flux) == nil
-        }
-        if !recreate.isEmpty {
-            let confirmed = options.dryRun || options.confirmDeletion?(recreate.map { report.objects[$0].identity }) ?? true
-            for (index, outcome) in zip(recreate, BoundedConcurrency.map(recreate.map { report.objects[$0] }, limit: detector.options.concurrency) {
-                confirmed ? self.recreate($0) : .skipped("recreating it was not confirmed")
-            }) {
-                outcomes[index] = outcome
-            }
-        }
-
-        for clusterScoped in [true, false] {
-            let phase = report.objects.indices.filter { index in
-                outcomes[index] == nil && Self.isClusterScoped(report.objects[index]) == clusterScoped
-            }
-            for (index, outcome) in zip(phase, apply(phase.map { report.objects[$0] }, flux: flux)) {
-                outcomes[index] = outcome
-            }
+        let graph = FluxDependencyGraph(units: options.fluxUnits)
+        if graph.hasDependencies {
+            try applyInLayers(graph, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
+        } else {
+            try apply(Array(report.objects.indices), report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
         }
         var results = report.objects.indices.map { index in
             let drift = report.objects[index]
@@ -252,6 +217,108 @@ public struct Remediator: Sendable {
             }
         }
         return remediation
+    }
+
+    /// Applies the objects at `indices` that need it in the safe order: CRDs and Namespaces
+    /// (CRDs awaited until Established, then what they make comparable compared again),
+    /// recreations, cluster-scoped objects, namespaced ones.
+    private func apply(
+        _ indices: [Int], report: inout DriftReport, outcomes: inout [Int: RemediationOutcome], manifests: [Manifest],
+        existenceOnly: Set<ObjectIdentity>, flux: FluxLiveState?
+    ) throws {
+        let foundation = indices.filter { Self.isFoundation(report.objects[$0]) }
+        for (index, outcome) in zip(foundation, apply(foundation.map { report.objects[$0] }, flux: flux)) {
+            outcomes[index] = outcome
+        }
+        let appliedCRDs = foundation.filter { outcomes[$0] == .applied && report.objects[$0].identity.kind == "CustomResourceDefinition" }
+        for index in appliedCRDs {
+            if let problem = waitUntilEstablished(report.objects[index]) { outcomes[index] = .failed(problem) }
+        }
+
+        // What the new CRDs and namespaces make comparable is compared again, and so are the
+        // objects whose kind a CRD in Git defines: until it is served they have no target.
+        let retry = indices.filter { index in
+            outcomes[index] == nil && (report.objects[index].status == .error || report.objects[index].awaitedDefinition != nil)
+        }
+        if foundation.contains(where: { outcomes[$0] == .applied }), !retry.isEmpty {
+            let retried = Set(retry.map { report.objects[$0].source })
+            let again = try detector.detect(manifests.filter { retried.contains($0.source) }, existenceOnly: existenceOnly)
+            for index in retry {
+                let old = report.objects[index]
+                if let fresh = again.objects.first(where: { $0.source == old.source && $0.identity.name == old.identity.name && $0.identity.kind == old.identity.kind }) {
+                    report.objects[index] = fresh
+                }
+            }
+        }
+
+        // A suspended object is never deleted, so nobody is asked about it.
+        let recreate = indices.filter { index in
+            outcomes[index] == nil && report.objects[index].needsRecreate && mayRecreate(report.objects[index])
+                && suspension(of: report.objects[index], flux: flux) == nil
+        }
+        if !recreate.isEmpty {
+            let confirmed = options.dryRun || options.confirmDeletion?(recreate.map { report.objects[$0].identity }) ?? true
+            for (index, outcome) in zip(recreate, BoundedConcurrency.map(recreate.map { report.objects[$0] }, limit: detector.options.concurrency) {
+                confirmed ? self.recreate($0) : .skipped("recreating it was not confirmed")
+            }) {
+                outcomes[index] = outcome
+            }
+        }
+
+        for clusterScoped in [true, false] {
+            let phase = indices.filter { index in
+                outcomes[index] == nil && Self.isClusterScoped(report.objects[index]) == clusterScoped
+            }
+            for (index, outcome) in zip(phase, apply(phase.map { report.objects[$0] }, flux: flux)) {
+                outcomes[index] = outcome
+            }
+        }
+    }
+
+    /// Applies Flux's layers one after another, as Flux reconciles them: a Kustomization or
+    /// HelmRelease only after what its `dependsOn` names is applied and healthy (Ready). One
+    /// that fails, or whose objects do not become healthy, stops what waits for it, directly
+    /// or not, and nothing else.
+    private func applyInLayers(
+        _ graph: FluxDependencyGraph, report: inout DriftReport, outcomes: inout [Int: RemediationOutcome],
+        manifests: [Manifest], existenceOnly: Set<ObjectIdentity>, flux: FluxLiveState?
+    ) throws {
+        let nodes = report.objects.map { graph.node(ofObjectFrom: $0.source.file) }
+        let depthOf = { (index: Int) in nodes[index].flatMap { graph.depth[$0] } ?? 0 }
+        let waitedFor = graph.waitedFor
+        var failed: [FluxReference: String] = [:]
+        for depth in Set(report.objects.indices.map(depthOf)).sorted() {
+            let layer = report.objects.indices.filter { depthOf($0) == depth }
+            var ready: [Int] = []
+            for index in layer {
+                guard let node = nodes[index],
+                    let blocker = (graph.dependencies[node] ?? []).first(where: { failed[$0] != nil }), let why = failed[blocker]
+                else {
+                    ready.append(index)
+                    continue
+                }
+                outcomes[index] = .skipped("not applied: it waits for \(blocker), which \(why)")
+                if failed[node] == nil { failed[node] = "was not applied, as it waits for \(blocker)" }
+            }
+            try apply(ready, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
+            for index in ready {
+                guard let node = nodes[index], failed[node] == nil, case let .failed(reason)? = outcomes[index] else { continue }
+                failed[node] = "failed: \(report.objects[index].identity): \(reason)"
+            }
+            // Flux waits for Ready; here, for every object of an awaited node to be healthy.
+            let awaited = ready.filter { index in
+                nodes[index].map { waitedFor.contains($0) && failed[$0] == nil } == true && report.objects[index].target != nil
+            }
+            guard !options.dryRun, !awaited.isEmpty else { continue }
+            let health = HealthWaiter(client: client, interval: 1, timeout: options.waitTimeout ?? options.dependencyTimeout).wait(
+                for: awaited.compactMap { index in report.objects[index].target.map { (report.objects[index].identity, path: $0.path) } },
+                concurrency: detector.options.concurrency)
+            for index in awaited {
+                guard let node = nodes[index], failed[node] == nil, let status = health[report.objects[index].identity], !status.isHealthy
+                else { continue }
+                failed[node] = "is not Ready: \(report.objects[index].identity) is \(status)"
+            }
+        }
     }
 
     /// The prune candidates `pruneOnly` allows.
@@ -314,6 +381,11 @@ public struct Remediator: Sendable {
             case .drifted, .missing: break
             }
             if let suspended = suspension(of: drift, flux: flux) { return suspended }
+            if drift.status == .drifted, let release = flux?.helmRelease(ofObjectFrom: drift.source.file),
+                let reason = release.driftDetection.leavesDriftReason(release: release.key)
+            {
+                return .skipped(reason)
+            }
             if let reason = drift.recreateReason {
                 return .skipped("Git changes a field that cannot change in place; --force-recreate deletes and recreates it: \(reason)")
             }

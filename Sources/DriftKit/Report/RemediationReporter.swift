@@ -98,6 +98,7 @@ public struct RemediationReporter: Sendable {
             })
         }
         if !report.pruneProblems.isEmpty { document["pruneProblems"] = .array(report.pruneProblems.map { .string($0) }) }
+        if !report.notChecked.isEmpty { document["notChecked"] = ReportDocument.notChecked(report.notChecked) }
         return .object(document)
     }
 

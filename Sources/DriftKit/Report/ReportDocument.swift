@@ -23,6 +23,7 @@ public enum ReportDocument {
             })
         }
         if !report.pruneHeld.isEmpty { document["pruneKept"] = .array(report.pruneHeld.map { .object(held($0)) }) }
+        if !report.notChecked.isEmpty { document["notChecked"] = notChecked(report.notChecked) }
         if !report.groups.isEmpty {
             document["groups"] = .array(report.groups.map { group in
                 let members = report.objects.filter { group.sources.contains($0.source.file) }
@@ -32,6 +33,8 @@ public enum ReportDocument {
                     ("notes", .array(group.notes.map { .string($0) })),
                 ])
                 if let suspended = group.suspended { entry["suspended"] = .string(suspended) }
+                if let order = group.order { entry["order"] = .int(Int64(order)) }
+                if !group.dependsOn.isEmpty { entry["dependsOn"] = .array(group.dependsOn.map { .string($0) }) }
                 return .object(entry)
             })
         }
@@ -66,6 +69,20 @@ public enum ReportDocument {
     /// Where a manifest is: the file as given, its document's 1-based first line and 0-based index.
     static func source(_ location: ManifestLocation) -> JSONValue {
         ["file": .string(location.file), "line": .int(Int64(location.line)), "document": .int(Int64(location.documentIndex))]
+    }
+
+    /// `notChecked[]`: what was not checked, its kind, namespace and name when it is a Flux
+    /// object, and why.
+    public static func notChecked(_ entries: [NotChecked]) -> JSONValue {
+        .array(entries.map { entry in
+            var item = JSONObject()
+            item["what"] = .string(entry.what)
+            if let kind = entry.kind { item["kind"] = .string(kind) }
+            if let namespace = entry.namespace { item["namespace"] = .string(namespace) }
+            if let name = entry.name { item["name"] = .string(name) }
+            item["reason"] = .string(entry.reason)
+            return .object(item)
+        })
     }
 
     /// An object that is not in `objects[]`: its group, kind, namespace and name.

@@ -9,6 +9,8 @@ public struct DesiredState {
     public var fluxUnits: [FluxUnit]
     /// What the Flux Kustomizations hold and were not rendered, with why.
     public var notRendered: [FluxNotRendered] { fluxUnits.flatMap(\.notRendered) }
+    /// The same, as a report's `notChecked[]` entries.
+    public var notChecked: [NotChecked] { notRendered.map(\.notChecked) }
     /// The repository config in force, if any.
     public var config: DriftConfig?
     /// Things a person should know that did not stop the run (skipped files).
@@ -31,9 +33,11 @@ public struct DesiredStateRequest {
     public var currentDirectory: String
     public var environment: [String: String]
     public var standardInput: () throws -> String
-    /// Reads the ConfigMaps and Secrets Flux's `postBuild.substituteFrom` names, usually
-    /// from the cluster; nil leaves those variables unresolved and says so.
+    /// Reads the ConfigMaps and Secrets Flux's `postBuild.substituteFrom` and HelmReleases'
+    /// `valuesFrom` name, usually from the cluster; nil leaves them unread and says so.
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
+    /// Renderers (helm) at once; nil for drift.yaml's `concurrency`, else the default.
+    public var concurrency: Int?
 
     public init(
         source: SourceSelection, configFile: String?, currentDirectory: String, environment: [String: String],
@@ -138,6 +142,10 @@ public struct DesiredStateRequest {
             warnings: warnings)
     }
 
+    private static func absolute(_ path: String, in folder: String) -> String {
+        path.hasPrefix("/") ? path : ((folder as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
     private func loadFlux(
         rootTree: any SourceTree, repository: GitRepository?, config: DriftConfig?, paths: [String]
     ) throws -> DesiredState {
@@ -147,7 +155,14 @@ public struct DesiredStateRequest {
             environment: environment)
         var options = FluxOptions()
         options.repositoryURLs = repository?.remoteURLs() ?? []
-        options.helm = HelmCommand.find(environment: environment)
+        options.helm = try HelmCommand.resolve(
+            override: source.helmCommand, environment: environment, currentDirectory: currentDirectory)
+        // drift.yaml's chart folders are the repository's; --chart-dir's are the command line's.
+        let repositoryFolder = repository?.workingDirectory ?? currentDirectory
+        let folders = (config?.helmCharts ?? []).map { Self.absolute($0, in: repositoryFolder) }
+            + source.chartFolders.map { Self.absolute($0, in: currentDirectory) }
+        options.charts = HelmChartStore.standard(folders: folders, environment: environment)
+        options.concurrency = concurrency ?? config?.concurrency ?? DriftOptions.defaultConcurrency
         options.substituteFrom = substituteFrom
         let folder = paths.first ?? config?.flux?.path ?? ""
         let result = try FluxRenderer(tree: rootTree, kustomize: kustomize, options: options).render(scanning: folder)

@@ -119,7 +119,7 @@ struct FluxArtifactGeneratorTests {
         ("spec: {sources: [{alias: r, kind: HelmRepository, name: s}], artifacts: [{name: a, copy: [{from: '@r/x', to: '@artifact/'}]}]}",
          "spec.sources[0].kind HelmRepository is not one of Bucket, ExternalArtifact, GitRepository, HelmChart, OCIRepository"),
         ("spec: {sources: [{alias: r, kind: GitRepository, name: s}], artifacts: [{name: a, copy: [{to: '@artifact/'}]}]}",
-         "spec.artifacts[0].copy[0].from is required (a string)"),
+         "spec.artifacts[0].copy[0].from is required"),
         ("spec: {sources: [{alias: r, kind: GitRepository, name: s}], artifacts: [{name: a, copy: [{from: '@r/x', to: '@artifact/', strategy: Copy}]}]}",
          "spec.artifacts[0].copy[0].strategy Copy is not one of Overwrite, Merge, Extract"),
     ])

@@ -95,19 +95,22 @@ struct FluxRendererTests {
         #expect(apps.manifests.contains { $0.name == "prod-created-once" })
     }
 
-    @Test("HelmReleases from a HelmRepository and other repositories' sources are listed as not rendered")
+    @Test("a HelmRepository chart not on this machine and other repositories' sources are listed as not rendered")
     func notRendered() throws {
         let fixture = try repository()
-        let result = try render(try fixture.revision())
+        let options = FluxOptions(repositoryURLs: [Self.fleetURL], helm: try realHelm())
+        let result = try render(try fixture.revision(), options: options)
         let apps = try unit(result, "flux-system/apps")
         #expect(apps.notRendered == [FluxNotRendered(
-            what: "HelmRelease apps/prod-podinfo",
-            why: "its chart podinfo comes from HelmRepository apps/podinfo; only charts in this Git repository are rendered")])
+            FluxReference(kind: "HelmRelease", name: "prod-podinfo", namespace: "apps"),
+            // The overlay renames the HelmRepository to prod-podinfo, not the release's reference to it.
+            why: "chart podinfo >=1.0.0 from HelmRepository apps/podinfo is not available "
+                + "locally (no chart folder is configured); helm pull it into a folder named in drift.yaml helm.charts or with --chart-dir")])
         let tenant = try unit(result, "flux-system/tenant-a")
         #expect(!tenant.isRendered)
         #expect(tenant.manifests.isEmpty)
         #expect(tenant.notRendered == [FluxNotRendered(
-            what: "Kustomization flux-system/tenant-a",
+            FluxReference(kind: "Kustomization", name: "tenant-a", namespace: "flux-system"),
             why: "its source GitRepository flux-system/tenant-a fetches https://github.com/example/tenant-a, another repository")])
 
         // Without remote URLs, the bootstrap GitRepository is taken to be this repository.

@@ -171,7 +171,7 @@ struct FluxSourceArtifactTests {
         try repository.write(files)
         let apps = try unit(try render(repository.workingTree), "flux-system/apps")
         #expect(!apps.isRendered)
-        #expect(apps.notRendered == [FluxNotRendered(what: "Kustomization flux-system/apps", why: why)])
+        #expect(apps.notRendered == [FluxNotRendered(FluxReference(kind: "Kustomization", name: "apps", namespace: "flux-system"), why: why)])
     }
 
     @Test("a path missing from the ExternalArtifact is reported against the artifact, not the repository")

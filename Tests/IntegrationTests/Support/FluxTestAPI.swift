@@ -45,8 +45,16 @@ enum FluxTestAPI {
             "type": "object", "required": ["interval"],
             "properties": [
                 "interval": string, "suspend": ["type": "boolean"], "targetNamespace": string, "releaseName": string,
+                "storageNamespace": string,
                 "chart": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "chartRef": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
                 "values": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "valuesFrom": ["type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
+                "postRenderers": ["type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
+                "dependsOn": ["type": "array", "items": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
+                "driftDetection": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "install": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
+                "commonMetadata": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
             ],
         ]
         try await define(

@@ -53,52 +53,51 @@ struct FluxArtifactGenerator: Sendable, Equatable {
         let key = "\(namespace)/\(manifest.name)"
         let location = manifest.source
         func invalid(_ reason: String) -> FluxError { .artifactGenerator(name: key, source: location, reason: reason) }
-        func string(_ value: JSONValue?, _ field: String) throws(FluxError) -> String {
-            guard let text = value?.stringValue, !text.isEmpty else { throw invalid("\(field) is required (a string)") }
+        /// The fields of a list item, which must be an object.
+        func fields(_ item: JSONValue, _ prefix: String) throws(FluxError) -> FluxFieldReader {
+            guard case let .object(object) = item else { throw invalid("\(prefix) must be an object") }
+            return FluxFieldReader(object: object, prefix: prefix, invalid: invalid)
+        }
+        func required(_ fields: FluxFieldReader, _ key: String) throws(FluxError) -> String {
+            guard let text = try fields.string(key), !text.isEmpty else { throw invalid("\(fields.prefix).\(key) is required") }
             return text
         }
-        func list(_ value: JSONValue?, _ field: String) throws(FluxError) -> [JSONValue] {
-            guard let value, value != .null else { return [] }
-            guard let items = value.arrayValue else { throw invalid("\(field) must be a list") }
-            return items
-        }
+        guard case let .object(specObject)? = manifest.object["spec"] else { throw invalid("it has no spec") }
+        let spec = FluxFieldReader(object: specObject, prefix: "spec", invalid: invalid)
 
         var sources: [String: FluxReference] = [:]
-        for (index, entry) in try list(manifest.object[["spec", "sources"]], "spec.sources").enumerated() {
-            let field = "spec.sources[\(index)]"
-            let alias = try string(entry["alias"], "\(field).alias")
-            let kind = try string(entry["kind"], "\(field).kind")
+        for (index, item) in try spec.array("sources").enumerated() {
+            let entry = try fields(item, "spec.sources[\(index)]")
+            let alias = try required(entry, "alias")
+            let kind = try required(entry, "kind")
             guard Self.sourceKinds.contains(kind) else {
-                throw invalid("\(field).kind \(kind) is not one of \(Self.sourceKinds.sorted().joined(separator: ", "))")
+                throw invalid("\(entry.prefix).kind \(kind) is not one of \(Self.sourceKinds.sorted().joined(separator: ", "))")
             }
             guard sources[alias] == nil else { throw invalid("the source alias \(alias) is used twice") }
-            sources[alias] = FluxReference(
-                kind: kind, name: try string(entry["name"], "\(field).name"),
-                namespace: entry["namespace"]?.stringValue ?? namespace)
+            sources[alias] = FluxReference(kind: kind, name: try required(entry, "name"), namespace: try entry.string("namespace") ?? namespace)
         }
         guard !sources.isEmpty else { throw invalid("spec.sources needs at least one source") }
 
         var artifacts: [Artifact] = []
-        for (index, entry) in try list(manifest.object[["spec", "artifacts"]], "spec.artifacts").enumerated() {
-            let field = "spec.artifacts[\(index)]"
+        for (index, item) in try spec.array("artifacts").enumerated() {
+            let entry = try fields(item, "spec.artifacts[\(index)]")
             var rules: [CopyRule] = []
-            for (ruleIndex, rule) in try list(entry["copy"], "\(field).copy").enumerated() {
-                let ruleField = "\(field).copy[\(ruleIndex)]"
-                let strategy = rule["strategy"]?.stringValue ?? "Overwrite"
+            for (ruleIndex, ruleItem) in try entry.array("copy").enumerated() {
+                let rule = try fields(ruleItem, "\(entry.prefix).copy[\(ruleIndex)]")
+                let strategy = try rule.string("strategy") ?? "Overwrite"
                 guard Self.strategies.contains(strategy) else {
-                    throw invalid("\(ruleField).strategy \(strategy) is not one of Overwrite, Merge, Extract")
+                    throw invalid("\(rule.prefix).strategy \(strategy) is not one of Overwrite, Merge, Extract")
                 }
                 var exclude: [String] = []
-                for pattern in try list(rule["exclude"], "\(ruleField).exclude") {
-                    guard let text = pattern.stringValue else { throw invalid("\(ruleField).exclude must be a list of strings") }
+                for pattern in try rule.array("exclude") {
+                    guard let text = pattern.stringValue else { throw invalid("\(rule.prefix).exclude must be a list of strings") }
                     exclude.append(text)
                 }
                 rules.append(CopyRule(
-                    from: try string(rule["from"], "\(ruleField).from"), to: try string(rule["to"], "\(ruleField).to"),
-                    exclude: exclude, strategy: strategy))
+                    from: try required(rule, "from"), to: try required(rule, "to"), exclude: exclude, strategy: strategy))
             }
-            guard !rules.isEmpty else { throw invalid("\(field).copy needs at least one rule") }
-            artifacts.append(Artifact(name: try string(entry["name"], "\(field).name"), copy: rules))
+            guard !rules.isEmpty else { throw invalid("\(entry.prefix).copy needs at least one rule") }
+            artifacts.append(Artifact(name: try required(entry, "name"), copy: rules))
         }
         guard !artifacts.isEmpty else { throw invalid("spec.artifacts needs at least one artifact") }
 
@@ -106,7 +105,7 @@ struct FluxArtifactGenerator: Sendable, Equatable {
         self.namespace = namespace
         self.source = location
         self.sources = sources
-        self.pathPattern = manifest.object[["spec", "pathPattern"]]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        self.pathPattern = try spec.string("pathPattern").flatMap { $0.isEmpty ? nil : $0 }
         self.artifacts = artifacts
     }
 }

@@ -33,7 +33,7 @@ final class FluxArtifacts {
     private func files(of reference: FluxReference, sources: FluxSources, depth: Int) throws(FluxError) -> Resolution {
         guard reference.kind == "ExternalArtifact" else {
             if let why = sources.whyNotLocal(reference) { return .notRead(why) }
-            return .tree(try gitRepository(ignoring: sources.ignores[reference.key]))
+            return .tree(try gitRepository(ignoring: sources.object(reference)?[["spec", "ignore"]]?.stringValue))
         }
         guard depth < Self.maximumDepth else {
             return .notRead("its source \(reference) is composed from ExternalArtifacts that compose each other")

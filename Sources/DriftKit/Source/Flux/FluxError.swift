@@ -22,6 +22,10 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
     /// An ArtifactGenerator the API server would refuse, or whose copy rules fail as they
     /// would in source-watcher (no file matches, nothing left after `exclude`, ...).
     case artifactGenerator(name: String, source: ManifestLocation, reason: String)
+    /// A `dependsOn` entry names a Kustomization or HelmRelease the repository does not define.
+    case missingDependency(dependent: String, source: ManifestLocation?, dependency: String)
+    /// `dependsOn` entries form a cycle: each waits for the next, the last for the first.
+    case dependencyCycle(chain: [String])
     case source(SourceError)
     /// The scanned folder holds no Flux Kustomization.
     case noKustomizations(folder: String, tree: String)
@@ -49,6 +53,11 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
             return "cannot render HelmRelease \(release) (\(source)): \(message)"
         case let .artifactGenerator(name, source, reason):
             return "ArtifactGenerator \(name) (\(source)): \(reason)"
+        case let .missingDependency(dependent, source, dependency):
+            return "Flux \(dependent)\(source.map { " (\($0))" } ?? "") depends on \(dependency), which is not defined in this "
+                + "repository: Flux would wait for it forever"
+        case let .dependencyCycle(chain):
+            return "Flux dependencies form a cycle, so none of them would ever be applied: " + chain.joined(separator: " → ")
         case let .source(error):
             return error.description
         case let .noKustomizations(folder, tree):

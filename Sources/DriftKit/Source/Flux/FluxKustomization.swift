@@ -74,6 +74,8 @@ public struct FluxKustomization: Sendable, Equatable {
     public var substituteFrom: [FluxSubstituteReference]
     public var prune: Bool
     public var suspend: Bool
+    /// `spec.dependsOn`: Kustomizations that must be Ready before this one is applied.
+    public var dependsOn: [FluxReference]
     /// The whole `spec`, to notice when a parent's rendering changes it.
     public var spec: JSONValue
 
@@ -109,12 +111,12 @@ public struct FluxKustomization: Sendable, Equatable {
             throw invalid("apiVersion \(manifest.apiVersion) is not supported (use \(Self.group)/v1)")
         }
         guard case let .object(spec)? = manifest.object["spec"] else { throw invalid("it has no spec") }
-        let fields = FieldReader(object: spec, prefix: "spec", invalid: invalid)
+        let fields = FluxFieldReader(object: spec, prefix: "spec", invalid: invalid)
 
         guard try fields.string("interval") != nil else { throw invalid("spec.interval is required") }
         guard let prune = try fields.bool("prune") else { throw invalid("spec.prune is required (true or false)") }
         guard let sourceRefObject = try fields.object("sourceRef") else { throw invalid("spec.sourceRef is required") }
-        let sourceFields = FieldReader(object: sourceRefObject, prefix: "spec.sourceRef", invalid: invalid)
+        let sourceFields = FluxFieldReader(object: sourceRefObject, prefix: "spec.sourceRef", invalid: invalid)
         guard let sourceKind = try sourceFields.string("kind"), let sourceName = try sourceFields.string("name") else {
             throw invalid("spec.sourceRef needs a kind and a name")
         }
@@ -131,10 +133,11 @@ public struct FluxKustomization: Sendable, Equatable {
         self.nameSuffix = try fields.string("nameSuffix")
         self.prune = prune
         self.suspend = try fields.bool("suspend") ?? false
+        self.dependsOn = try fields.dependencies(kind: "Kustomization", defaultNamespace: namespace)
         self.spec = .object(spec)
 
         let metadata = try fields.object("commonMetadata")
-        let metadataFields = metadata.map { FieldReader(object: $0, prefix: "spec.commonMetadata", invalid: invalid) }
+        let metadataFields = metadata.map { FluxFieldReader(object: $0, prefix: "spec.commonMetadata", invalid: invalid) }
         self.commonLabels = try metadataFields?.stringMap("labels") ?? JSONObject()
         self.commonAnnotations = try metadataFields?.stringMap("annotations") ?? JSONObject()
 
@@ -180,7 +183,7 @@ public struct FluxKustomization: Sendable, Equatable {
         self.ignoreMissingComponents = try fields.bool("ignoreMissingComponents") ?? false
 
         if let postBuild = try fields.object("postBuild") {
-            let postBuildFields = FieldReader(object: postBuild, prefix: "spec.postBuild", invalid: invalid)
+            let postBuildFields = FluxFieldReader(object: postBuild, prefix: "spec.postBuild", invalid: invalid)
             var substitute: [String: String] = [:]
             for (variable, value) in (try postBuildFields.stringMap("substitute")).orderedMembers {
                 guard Self.isValidVariableName(variable) else {
@@ -223,48 +226,5 @@ public struct FluxKustomization: Sendable, Equatable {
             entry["target"] = .object(kept)
         }
         return .object(entry)
-    }
-}
-
-/// Typed reads of an object's fields, failing with the field's full name.
-private struct FieldReader {
-    var object: JSONObject
-    var prefix: String
-    var invalid: (String) -> FluxError
-
-    func string(_ key: String) throws(FluxError) -> String? {
-        guard let value = object[key], value != .null else { return nil }
-        guard case let .string(text) = value else { throw invalid("\(prefix).\(key) must be a string, not \(value.typeName)") }
-        return text
-    }
-
-    func bool(_ key: String) throws(FluxError) -> Bool? {
-        guard let value = object[key], value != .null else { return nil }
-        guard case let .bool(flag) = value else { throw invalid("\(prefix).\(key) must be true or false, not \(value.typeName)") }
-        return flag
-    }
-
-    func object(_ key: String) throws(FluxError) -> JSONObject? {
-        guard let value = object[key], value != .null else { return nil }
-        guard case let .object(member) = value else { throw invalid("\(prefix).\(key) must be an object, not \(value.typeName)") }
-        return member
-    }
-
-    func array(_ key: String) throws(FluxError) -> [JSONValue] {
-        guard let value = object[key], value != .null else { return [] }
-        guard case let .array(items) = value else { throw invalid("\(prefix).\(key) must be a list, not \(value.typeName)") }
-        return items
-    }
-
-    /// A map of strings, as `map[string]string` fields are; numbers and booleans are refused
-    /// as the API server refuses them (they must be quoted).
-    func stringMap(_ key: String) throws(FluxError) -> JSONObject {
-        guard let map = try object(key) else { return JSONObject() }
-        for (member, value) in map.orderedMembers {
-            guard case .string = value else {
-                throw invalid("\(prefix).\(key).\(member) must be a string, not \(value.typeName) (quote it)")
-            }
-        }
-        return map
     }
 }

@@ -39,7 +39,7 @@ public struct FluxRenderer {
         let scan = try scanFolder(folder)
         guard !scan.kustomizations.isEmpty else { throw .noKustomizations(folder: folder, tree: tree.name) }
         var sources = FluxSources(options: options)
-        for repository in scan.gitRepositories { sources.record(repository, defaultNamespace: options.defaultNamespace) }
+        for source in scan.sources { sources.record(source, defaultNamespace: options.defaultNamespace) }
         for generator in scan.artifactGenerators { sources.record(generator) }
         let artifacts = FluxArtifacts(repository: tree)
 
@@ -71,8 +71,7 @@ public struct FluxRenderer {
             var newSources = false
             for key in order {
                 guard case let .success(rendering)? = results[key] else { continue }
-                for repository in rendering.gitRepositories
-                where sources.record(repository, defaultNamespace: options.defaultNamespace) {
+                for source in rendering.sources where sources.record(source, defaultNamespace: options.defaultNamespace) {
                     newSources = true
                 }
                 for generator in rendering.artifactGenerators where sources.record(generator) { newSources = true }
@@ -107,6 +106,7 @@ public struct FluxRenderer {
             case nil: continue
             }
         }
+        try FluxDependencyGraph(units: units, defaultNamespace: options.defaultNamespace).check()
         return FluxResult(units: units, skippedFiles: scan.skipped)
     }
 
@@ -114,7 +114,8 @@ public struct FluxRenderer {
 
     private struct Scan {
         var kustomizations: [FluxKustomization] = []
-        var gitRepositories: [Manifest] = []
+        /// Source objects (GitRepository, HelmRepository, OCIRepository, Bucket).
+        var sources: [Manifest] = []
         var artifactGenerators: [FluxArtifactGenerator] = []
         var skipped: [FluxSkippedFile] = []
     }
@@ -172,8 +173,8 @@ public struct FluxRenderer {
             for object in Self.expandLists(document.value) {
                 if FluxKustomization.isKustomization(object) {
                     scan.kustomizations.append(try fluxKustomization(object, source: source))
-                } else if FluxSources.isGitRepository(object), let manifest = try? Manifest(object: object, source: source) {
-                    scan.gitRepositories.append(manifest)
+                } else if FluxSources.isSource(object), let manifest = try? Manifest(object: object, source: source) {
+                    scan.sources.append(manifest)
                 } else if FluxArtifactGenerator.isArtifactGenerator(object) {
                     scan.artifactGenerators.append(try artifactGenerator(object, source: source))
                 }
@@ -216,10 +217,11 @@ public struct FluxRenderer {
         var unit: FluxUnit
         /// Flux Kustomizations among the unit's objects (children it applies).
         var kustomizations: [FluxKustomization] = []
-        var gitRepositories: [Manifest] = []
+        /// Source objects among the unit's objects.
+        var sources: [Manifest] = []
         var artifactGenerators: [FluxArtifactGenerator] = []
-        /// Not rendered because its source is unknown; a newly seen GitRepository or
-        /// ArtifactGenerator may change that.
+        /// Not rendered because its source is unknown; a newly seen source or ArtifactGenerator
+        /// may change that.
         var waitingForSource = false
     }
 
@@ -232,7 +234,7 @@ public struct FluxRenderer {
         case let .tree(files): tree = files
         case let .notRead(why):
             let unit = FluxUnit(
-                kustomization: flux, notRendered: [FluxNotRendered(what: "Kustomization \(flux.key)", why: why)],
+                kustomization: flux, notRendered: [FluxNotRendered(FluxReference(kind: "Kustomization", name: flux.name, namespace: flux.namespace), why: why)],
                 isRendered: false)
             return Rendering(unit: unit, waitingForSource: true)
         }
@@ -365,9 +367,7 @@ public struct FluxRenderer {
         var kept: [Manifest] = []
         var existenceOnly = Set<ObjectIdentity>()
         var excluded: [FluxExclusion] = []
-        let helm = FluxHelm(
-            helm: options.helm, environment: kustomize.environment, timeout: kustomize.timeout,
-            temporaryDirectory: kustomize.temporaryDirectory, ownerLabels: options.ownerLabels)
+        var releases: [Manifest] = []
         for var manifest in manifests {
             if options.ownerLabels {
                 manifest.object = FluxObjects.merging(
@@ -394,18 +394,27 @@ public struct FluxRenderer {
 
             if FluxKustomization.isKustomization(manifest.object) {
                 rendering.kustomizations.append(try FluxKustomization(manifest: manifest, defaultNamespace: options.defaultNamespace))
-            } else if FluxSources.isGitRepository(manifest.object) {
-                rendering.gitRepositories.append(manifest)
+            } else if FluxSources.isSource(manifest.object) {
+                rendering.sources.append(manifest)
             } else if FluxArtifactGenerator.isArtifactGenerator(manifest.object) {
                 rendering.artifactGenerators.append(
                     try FluxArtifactGenerator(manifest: manifest, defaultNamespace: options.defaultNamespace))
             } else if FluxHelm.isHelmRelease(manifest) {
-                switch try helm.render(manifest, defaultNamespace: options.defaultNamespace, sources: sources, tree: tree) {
-                case let .rendered(release, objects):
-                    rendering.unit.helmReleases.append(release)
-                    kept += objects
-                case let .notRendered(entry): notRendered.append(entry)
-                }
+                releases.append(manifest)
+            }
+        }
+        let helm = FluxHelm(
+            helm: options.helm, charts: options.charts, kustomize: kustomize, ownerLabels: options.ownerLabels,
+            readValues: options.substituteFrom, concurrency: options.concurrency)
+        for outcome in try helm.render(releases, defaultNamespace: options.defaultNamespace, sources: sources, tree: tree) {
+            switch outcome {
+            case let .rendered(release, objects):
+                rendering.unit.helmReleases.append(release)
+                kept += objects
+            case let .notRendered(entry):
+                notRendered.append(entry)
+                // Its chart's source may be defined in a unit rendered later.
+                rendering.waitingForSource = true
             }
         }
         rendering.unit.manifests = kept

@@ -7,11 +7,11 @@ import Foundation
 /// its `spec.url` is one of the repository's remote URLs (compared without scheme, user,
 /// port, trailing `/` or `.git`). With no remote URLs known, the GitRepository `flux bootstrap`
 /// creates (`flux-system/flux-system`) is taken to be this repository, defined here or not.
-struct FluxSources {
+struct FluxSources: Sendable {
     /// GitRepository objects seen, by `namespace/name`, with their URL.
     private(set) var gitRepositories: [String: String] = [:]
-    /// The `spec.ignore` of those that have one, by `namespace/name`.
-    private(set) var ignores: [String: String] = [:]
+    /// Every source object seen (GitRepository, HelmRepository, OCIRepository, Bucket).
+    private var objects: [FluxReference: JSONValue] = [:]
     /// ArtifactGenerator objects seen, by `namespace/name`.
     private(set) var artifactGenerators: [String: FluxArtifactGenerator] = [:]
     let repositoryURLs: Set<String>
@@ -24,20 +24,26 @@ struct FluxSources {
         localSources = options.localSources
     }
 
-    static func isGitRepository(_ object: JSONValue) -> Bool {
-        object["kind"]?.stringValue == "GitRepository"
-            && object["apiVersion"]?.stringValue?.hasPrefix("source.toolkit.fluxcd.io/") == true
+    /// The kinds of source-controller's sources.
+    static let sourceKinds: Set<String> = ["GitRepository", "HelmRepository", "OCIRepository", "Bucket"]
+
+    /// Whether the object is one of source-controller's sources.
+    static func isSource(_ object: JSONValue) -> Bool {
+        guard let kind = object["kind"]?.stringValue, sourceKinds.contains(kind) else { return false }
+        return object["apiVersion"]?.stringValue?.hasPrefix("source.toolkit.fluxcd.io/") == true
     }
 
-    /// Records a GitRepository object; returns whether it was new.
+    /// Records a source object; returns whether it is new or changed, which may let waiting
+    /// Kustomizations and HelmReleases render.
     @discardableResult
     mutating func record(_ manifest: Manifest, defaultNamespace: String) -> Bool {
-        let key = "\(manifest.namespace ?? defaultNamespace)/\(manifest.name)"
-        let url = manifest.object[["spec", "url"]]?.stringValue ?? ""
-        let ignore = manifest.object[["spec", "ignore"]]?.stringValue
-        guard gitRepositories[key] != url || ignores[key] != ignore else { return false }
-        gitRepositories[key] = url
-        ignores[key] = ignore
+        let namespace = manifest.namespace ?? defaultNamespace
+        let reference = FluxReference(kind: manifest.kind, name: manifest.name, namespace: namespace)
+        guard objects[reference] != manifest.object else { return false }
+        objects[reference] = manifest.object
+        if manifest.kind == "GitRepository" {
+            gitRepositories[reference.key] = manifest.object[["spec", "url"]]?.stringValue ?? ""
+        }
         return true
     }
 
@@ -48,6 +54,9 @@ struct FluxSources {
         artifactGenerators[generator.key] = generator
         return true
     }
+
+    /// The source object `reference` names, when it was seen.
+    func object(_ reference: FluxReference) -> JSONValue? { objects[reference] }
 
     /// nil when the reference is this repository, else why it is not rendered.
     func whyNotLocal(_ reference: FluxReference) -> String? {

@@ -1,9 +1,16 @@
 extension FluxUnit {
     /// The unit as a report section: its objects, whether Flux reconciles them (`spec.suspend`
     /// of its Kustomization and HelmReleases, live or in Git), and what was left out of the comparison.
-    public func reportGroup(_ live: FluxLiveState) -> ReportGroup {
+    ///
+    /// - Parameter graph: with Flux `dependsOn`, when the unit is applied and what it waits for.
+    public func reportGroup(_ live: FluxLiveState, graph: FluxDependencyGraph? = nil) -> ReportGroup {
         var flags: [String] = ["path \(path)"]
         var notes: [String] = []
+        let node = FluxReference(kind: "Kustomization", name: name, namespace: namespace)
+        let order = graph.flatMap { $0.depth[node] }.map { $0 + 1 }
+        let waits = graph?.dependsOn(node).map(\.description) ?? []
+        if let order { flags.append("applied \(Self.ordinal(order))") }
+        if !waits.isEmpty { notes.append("applied after \(waits.joined(separator: ", ")) is Ready") }
         var suspended: String?
         switch live.reconciliation(of: self) {
         case .active: break
@@ -16,8 +23,17 @@ extension FluxUnit {
         }
         if prune { flags.append("prune") }
         for release in helmReleases {
+            let releaseWaits = graph?.dependsOn(FluxReference(kind: "HelmRelease", name: release.name, namespace: release.namespace)) ?? []
+            if !releaseWaits.isEmpty {
+                notes.append("HelmRelease \(release.key): installed after \(releaseWaits.map(\.description).joined(separator: ", ")) is Ready")
+            }
+            notes.append("HelmRelease \(release.key): release \(release.releaseNamespace)/\(release.releaseName), "
+                + "chart \(release.chart), driftDetection \(release.driftDetection.mode.rawValue)")
             if case let .suspended(suspension) = live.reconciliation(of: release) {
                 notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
+            } else if release.driftDetection.mode != .enabled {
+                notes.append("HelmRelease \(release.key): its objects' drift is shown; kubectl drift apply creates missing ones "
+                    + "and, as helm-controller with driftDetection \(release.driftDetection.mode.rawValue), leaves drifted ones")
             }
         }
         notes += excluded.map { "not checked: \($0)" } + notRendered.map(\.description)
@@ -28,11 +44,34 @@ extension FluxUnit {
             title: "Flux Kustomization \(namespace)/\(name) (\(flags.joined(separator: ", ")))",
             sources: Set(manifests.map(\.source.file)), notes: notes)
         group.suspended = suspended
+        group.order = order
+        group.dependsOn = waits
         return group
+    }
+
+    private static func ordinal(_ number: Int) -> String {
+        switch number {
+        case 1: return "first"
+        case 2: return "second"
+        case 3: return "third"
+        default: return "\(number)th"
+        }
     }
 }
 
 extension FluxLiveState {
-    /// One report section per unit, in the units' order.
-    public var reportGroups: [ReportGroup] { units.map { $0.reportGroup(self) } }
+    /// One report section per unit, in the order remediation applies them: with `dependsOn`,
+    /// each after what it waits for, numbered and naming it; otherwise the units' order.
+    public var reportGroups: [ReportGroup] {
+        let graph = FluxDependencyGraph(units: units)
+        guard graph.hasDependencies else { return units.map { $0.reportGroup(self) } }
+        let groups = units.map { $0.reportGroup(self, graph: graph) }
+        return groups.indices.sorted { (groups[$0].order ?? 0, $0) < (groups[$1].order ?? 0, $1) }.map { groups[$0] }
+    }
+}
+
+extension [FluxUnit] {
+    /// The `spec.driftDetection.ignore` rules of every rendered HelmRelease, each limited to
+    /// that release's objects.
+    public var helmIgnoreRules: [IgnoreRule] { flatMap(\.helmReleases).flatMap(\.driftDetection.ignore) }
 }

@@ -85,13 +85,31 @@ public struct FluxHelmRelease: Sendable, Equatable {
     public var suspend: Bool
     /// The `ManifestLocation.file` of its rendered objects.
     public var renderedFile: String
+    /// The Helm release helm-controller installs, and the namespace its objects go to.
+    public var releaseName: String
+    public var releaseNamespace: String
+    /// Where Helm keeps the release's history (`spec.storageNamespace`).
+    public var storageNamespace: String
+    /// The chart that was rendered: a folder of the repository or a packaged chart's file.
+    public var chart: String
+    /// Whether helm-controller corrects drift in its objects, and what it ignores.
+    public var driftDetection: FluxDriftDetection
 
-    public init(name: String, namespace: String, apiVersion: String, suspend: Bool, renderedFile: String) {
+    public init(
+        name: String, namespace: String, apiVersion: String, suspend: Bool, renderedFile: String,
+        releaseName: String? = nil, releaseNamespace: String? = nil, storageNamespace: String? = nil, chart: String = "",
+        driftDetection: FluxDriftDetection = FluxDriftDetection()
+    ) {
         self.name = name
         self.namespace = namespace
         self.apiVersion = apiVersion
         self.suspend = suspend
         self.renderedFile = renderedFile
+        self.releaseName = releaseName ?? name
+        self.releaseNamespace = releaseNamespace ?? namespace
+        self.storageNamespace = storageNamespace ?? namespace
+        self.chart = chart
+        self.driftDetection = driftDetection
     }
 
     /// `namespace/name`.
@@ -102,13 +120,26 @@ public struct FluxHelmRelease: Sendable, Equatable {
 public struct FluxNotRendered: Sendable, Equatable, CustomStringConvertible {
     public var what: String
     public var why: String
+    /// The Kustomization or HelmRelease not rendered; nil for a part of one (a `substituteFrom` reference).
+    public var object: FluxReference?
 
-    public init(what: String, why: String) {
+    public init(what: String, why: String, object: FluxReference? = nil) {
         self.what = what
         self.why = why
+        self.object = object
+    }
+
+    /// A Kustomization or HelmRelease not rendered.
+    init(_ object: FluxReference, why: String) {
+        self.init(what: object.description, why: why, object: object)
     }
 
     public var description: String { "\(what): not rendered, \(why)" }
+
+    /// The entry of a report's `notChecked[]`.
+    public var notChecked: NotChecked {
+        NotChecked(what: what, reason: "not rendered: \(why)", kind: object?.kind, namespace: object?.namespace, name: object?.name)
+    }
 }
 
 /// A file that looked like it held Flux objects but could not be read; it was skipped.
@@ -149,24 +180,31 @@ public struct FluxOptions: Sendable {
     /// Adds the labels kustomize-controller sets on everything it applies
     /// (`kustomize.toolkit.fluxcd.io/name` and `/namespace`) and helm-controller's.
     public var ownerLabels: Bool
-    /// `helm template` for HelmReleases whose chart is in this repository; nil lists them as
-    /// not rendered.
+    /// `helm template` for HelmReleases; nil lists them as not rendered.
     public var helm: HelmCommand?
-    /// Reads a `substituteFrom` ConfigMap or Secret (for example from the cluster); nil, or
-    /// a nil answer, reports the reference as not rendered.
+    /// Packaged charts on this machine, for charts of Helm repositories and OCI registries.
+    public var charts: HelmChartStore
+    /// helm processes at once.
+    public var concurrency: Int
+    /// Reads a ConfigMap or Secret that `postBuild.substituteFrom` or a HelmRelease's
+    /// `valuesFrom` names (for example from the cluster); nil, or a nil answer, reports the
+    /// reference as not rendered.
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
     /// Namespace of Kustomization objects that name none (where the API server would put them).
     public var defaultNamespace: String
 
     public init(
         repositoryURLs: [String] = [], localSources: Set<String> = [], ownerLabels: Bool = true,
-        helm: HelmCommand? = nil, substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil,
+        helm: HelmCommand? = nil, charts: HelmChartStore = HelmChartStore(folders: []), concurrency: Int = 4,
+        substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil,
         defaultNamespace: String = "default"
     ) {
         self.repositoryURLs = repositoryURLs
         self.localSources = localSources
         self.ownerLabels = ownerLabels
         self.helm = helm
+        self.charts = charts
+        self.concurrency = concurrency
         self.substituteFrom = substituteFrom
         self.defaultNamespace = defaultNamespace
     }
