@@ -26,7 +26,7 @@ struct DiffCommand {
         desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
         // The text report says it in each section; a machine-readable one also in notChecked[].
         if invocation.output != .text { desired.notRendered.forEach { StandardStream.printError("note: \($0)") } }
-        guard !desired.manifests.isEmpty else {
+        guard !desired.manifests.isEmpty || !desired.skipped.isEmpty else {
             throw ManifestError.noObjects(
                 paths: invocation.source.filenames, notRendered: desired.notRendered.map(\.description))
         }
@@ -155,7 +155,8 @@ struct DiffCommand {
 
     private func detect(_ run: Run, output: inout StandardStream) throws -> Int32 {
         let progress = ProgressLine(total: run.manifests.count)
-        var report = try run.detector.detect(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
+        var report = try run.detector.detect(
+            run.manifests, existenceOnly: run.desired.existenceOnly, skipped: run.desired.skipped, progress: progress?.callback)
         progress?.finish()
         let desiredIdentities = Set(report.objects.map(\.identity))
         let flux = FluxLiveState.read(run.desired.fluxUnits, client: run.client, concurrency: run.detector.options.concurrency)
@@ -209,7 +210,8 @@ struct DiffCommand {
         }
         let progress = ProgressLine(total: run.manifests.count)
         var report = try Remediator(detector: run.detector, options: remediation)
-            .remediate(run.manifests, existenceOnly: run.desired.existenceOnly, progress: progress?.callback)
+            .remediate(
+                run.manifests, existenceOnly: run.desired.existenceOnly, skipped: run.desired.skipped, progress: progress?.callback)
         progress?.finish()
         report.notChecked = run.desired.notChecked
         if !invocation.showSecrets { report = SecretMasker.mask(report) }
@@ -230,9 +232,10 @@ struct RemediationRefused: Error, CustomStringConvertible {
 }
 
 /// The desired state a command names: manifests, kustomizations or Flux Kustomizations, from
-/// the working tree, the index or a revision, with the repository's drift.yaml.
+/// the working tree, the index or a revision, with the repository's drift.yaml; `decrypts`
+/// false leaves SOPS-encrypted objects encrypted.
 func loadDesiredState(
-    _ source: SourceSelection, configFile: String?, concurrency: Int? = nil,
+    _ source: SourceSelection, configFile: String?, concurrency: Int? = nil, decrypts: Bool = true,
     substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil
 ) throws -> DesiredState {
     var request = DesiredStateRequest(
@@ -240,6 +243,7 @@ func loadDesiredState(
         environment: ProcessInfo.processInfo.environment, standardInput: readStandardInput)
     request.substituteFrom = substituteFrom
     request.concurrency = concurrency
+    request.decrypts = decrypts
     return try request.load()
 }
 

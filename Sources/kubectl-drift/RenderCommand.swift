@@ -1,15 +1,17 @@
 import DriftKit
 import Foundation
 
-/// `kubectl drift render`: prints the desired objects exactly as DriftKit parsed them.
+/// `kubectl drift render`: prints the desired objects exactly as DriftKit parsed them, the
+/// ones it does not compare (hooks, encrypted objects) included.
 struct RenderCommand {
     let invocation: RenderInvocation
 
     func run(output: inout StandardStream) throws -> Int32 {
-        let desired = try loadDesiredState(invocation.source, configFile: nil)
+        // Decrypted Secrets are never printed: encrypted objects are printed as Git has them.
+        let desired = try loadDesiredState(invocation.source, configFile: nil, decrypts: false)
         // What was found and not rendered is said, never left out silently.
         for entry in desired.notRendered { StandardStream.printError("note: \(entry)") }
-        let objects = desired.manifests.map(\.object)
+        let objects = desired.renderedObjects
         switch invocation.output {
         case .json:
             // One object alone, several as a List, as `kubectl create --dry-run -o json` prints

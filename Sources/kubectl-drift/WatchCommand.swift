@@ -70,8 +70,9 @@ struct WatchCommand {
             let host = address.split(separator: ":", omittingEmptySubsequences: false).dropLast().joined(separator: ":")
             StandardStream.printError("metrics on http://\(host.isEmpty ? "127.0.0.1" : host):\(metricsServer.port)/metrics")
         }
-        StandardStream.printError("watching \(run.manifests.count) object\(run.manifests.count == 1 ? "" : "s") on "
-            + "\(run.detector.connection.server)\(options.remediate ? ", remediating" : ""); Git read again every "
+        let skipped = run.desired.skipped.count
+        StandardStream.printError("watching \(run.manifests.count) object\(run.manifests.count == 1 ? "" : "s")"
+            + (skipped > 0 ? " (\(skipped) skipped, not compared)" : "") + " on \(run.detector.connection.server)\(options.remediate ? ", remediating" : ""); Git read again every "
             + String(format: "%gs", options.interval))
         try loop.run()
         run.saveCache()

@@ -138,7 +138,7 @@ struct DiffEndToEndTests {
             let result = try await DriftBinary.run(["diff", "-f", apps, "-o", "json"])
             #expect(result.status == 1)
             let report = try Self.report(result)
-            #expect(report["summary"] == ["total": 1, "inSync": 0, "drifted": 0, "missing": 1, "errors": 0])
+            #expect(report["summary"] == ["total": 1, "inSync": 0, "drifted": 0, "missing": 1, "errors": 0, "skipped": 0])
             #expect(report["objects"]?.arrayValue?.first?["status"] == "missing")
         }
     }

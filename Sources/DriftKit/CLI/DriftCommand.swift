@@ -63,6 +63,8 @@ public struct SourceSelection: Equatable, Sendable {
     public var kustomizations: [String]
     /// `--kustomize-cmd`: the renderer instead of `kubectl kustomize`.
     public var kustomizeCommand: String?
+    /// `--sops-cmd`: the sops program that decrypts SOPS-encrypted objects (which it also turns on).
+    public var sopsCommand: String?
     /// `--flux`: the repository's Flux Kustomizations say what is deployed.
     public var flux: Bool
     /// `--helm-cmd`: the helm that renders HelmReleases instead of `helm` on `PATH`.
@@ -77,6 +79,7 @@ public struct SourceSelection: Equatable, Sendable {
         OptionSpec("--staged", takesValue: false),
         OptionSpec("--kustomize", "-k", takesValue: true),
         OptionSpec("--kustomize-cmd", takesValue: true),
+        OptionSpec("--sops-cmd", takesValue: true),
         OptionSpec("--flux", takesValue: false),
         OptionSpec("--helm-cmd", takesValue: true),
         OptionSpec("--chart-dir", takesValue: true),
@@ -89,6 +92,7 @@ public struct SourceSelection: Equatable, Sendable {
         self.revision = revision
         kustomizations = []
         kustomizeCommand = nil
+        sopsCommand = nil
         flux = false
         helmCommand = nil
         chartFolders = []
@@ -100,6 +104,7 @@ public struct SourceSelection: Equatable, Sendable {
         recursive = try parsed.flag("--recursive")
         kustomizations = parsed.all("--kustomize")
         kustomizeCommand = parsed.last("--kustomize-cmd")
+        sopsCommand = parsed.last("--sops-cmd")
         flux = try parsed.flag("--flux")
         helmCommand = parsed.last("--helm-cmd")
         chartFolders = parsed.all("--chart-dir")

@@ -87,6 +87,8 @@ public enum HelpText {
           -k, --kustomize=DIR      Render a kustomization with kubectl kustomize; repeatable (a folder
                                    given with -f that holds a kustomization.yaml is rendered too)
               --kustomize-cmd=CMD  The renderer instead of kubectl kustomize ($KUBECTL_DRIFT_KUSTOMIZE)
+              --sops-cmd=PATH      Decrypt SOPS-encrypted objects with this sops (default: skip them as
+                                   encrypted, unless drift.yaml's decryption asks for sops on PATH)
               --flux               Compare what the repository's Flux Kustomizations deploy, one section
                                    per Kustomization (-f names the folder to scan; default: the root)
               --helm-cmd=PATH      The helm that renders HelmReleases ($KUBECTL_DRIFT_HELM; default: helm)

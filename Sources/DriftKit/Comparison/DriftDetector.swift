@@ -83,14 +83,20 @@ public struct DriftDetector: Sendable {
 
     /// Compares every manifest with the cluster.
     ///
-    /// - Parameter existenceOnly: objects only checked for presence, never for their fields
-    ///   (Flux's `ssa: IfNotPresent`).
+    /// - Parameters:
+    ///   - existenceOnly: objects only checked for presence, never for their fields (Flux's
+    ///     `ssa: IfNotPresent`).
+    ///   - skipped: objects that are not compared, reported `skipped` with their namespace
+    ///     settled as a manifest's would be, so that pruning knows them as Git's.
     public func detect(
-        _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: Progress? = nil
+        _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], skipped: [SkippedObject] = [],
+        progress: Progress? = nil
     ) throws(DriftError) -> DriftReport {
         let serverVersion = try Self.probe(client, connection: connection)
         let discovery = Discovery(client: client)
-        discovery.prefetch(apiVersions: Set(manifests.map(\.apiVersion)), concurrency: options.concurrency)
+        discovery.prefetch(
+            apiVersions: Set(manifests.map(\.apiVersion) + skipped.map(\.apiVersion).filter { !$0.isEmpty }),
+            concurrency: options.concurrency)
         let definedKinds = DefinedKind.defined(by: manifests)
 
         var resolved: [Target] = []
@@ -135,6 +141,7 @@ public struct DriftDetector: Sendable {
             if VerdictKeys.isCacheable(verdict, body: target.body) { cache.record(target.identity, key: key) } else { cache.forget(target.identity) }
             return verdict
         }
+        verdicts += skipped.map { ObjectDrift(skipped: $0, identity: identity(of: $0, discovery: discovery)) }
         return DriftReport(objects: verdicts, server: connection.server)
     }
 
@@ -202,6 +209,16 @@ public struct DriftDetector: Sendable {
         let namespace = manifest.namespace ?? connection.namespace
         return resolved(
             namespace, manifest.namespace != nil ? manifest.object : namespaceField.updating(manifest.object, to: .string(namespace)))
+    }
+
+    /// A skipped object's identity with the namespace it would be created in: its own, else
+    /// the one a manifest would get; none for a cluster-scoped kind. A kind the server does
+    /// not serve keeps the namespace the object names.
+    func identity(of skipped: SkippedObject, discovery: Discovery) -> ObjectIdentity {
+        var identity = skipped.identity
+        guard let resource = try? discovery.resource(apiVersion: skipped.apiVersion, kind: identity.kind) else { return identity }
+        identity.namespace = resource.namespaced ? identity.namespace ?? options.explicitNamespace ?? connection.namespace : nil
+        return identity
     }
 
     /// The verdict for a manifest that cannot be compared at all.

@@ -6,6 +6,9 @@ public enum DriftStatus: String, Sendable, CaseIterable {
     case missing
     /// Could not be compared; the reason is in `ObjectDrift.error`.
     case error
+    /// Not compared, by design (a hook, an object the server names, an encrypted object);
+    /// the reason is in `ObjectDrift.skipReason`. Neither drift nor an error.
+    case skipped
 }
 
 /// The verdict for one desired object.
@@ -40,6 +43,11 @@ public struct ObjectDrift: Sendable {
     public var recreateReason: String?
     /// Only deleting and creating the object again applies it (`--force-recreate`).
     public var needsRecreate: Bool { recreateReason != nil }
+    /// Why a `skipped` object is not compared; nil for every other object.
+    public var skipReason: SkipReason?
+    /// For a `skipped` object the server names: its `metadata.generateName`, which is also
+    /// `identity.name`.
+    public var generateName: String?
 
     public init(
         identity: ObjectIdentity, apiVersion: String, source: ManifestLocation, status: DriftStatus,
@@ -53,6 +61,17 @@ public struct ObjectDrift: Sendable {
         self.live = live
         self.desired = desired
         self.error = error
+    }
+}
+
+extension ObjectDrift {
+    /// The verdict for an object that is not compared: `skipped`, with the reason.
+    ///
+    /// - Parameter identity: its identity with the namespace settled, as the detector settles it.
+    init(skipped: SkippedObject, identity: ObjectIdentity) {
+        self.init(identity: identity, apiVersion: skipped.apiVersion, source: skipped.source, status: .skipped)
+        skipReason = skipped.reason
+        generateName = skipped.generateName
     }
 }
 

@@ -31,7 +31,7 @@ private struct ConfigReader {
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
         "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "watch", "suspend", "notify", "notifyOn",
-        "skipUnhealthy", "helm",
+        "skipUnhealthy", "helm", "decryption",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -240,6 +240,8 @@ private struct ConfigReader {
                     throw invalid(path, "expected \(allowed), found \"\(text)\"")
                 }
                 config.notifyOn = policy
+            case "decryption":
+                config.decryption = try decryption(value, at: path)
             default:
                 throw unknownKey(key, at: root, allowed: Self.topLevelKeys)
             }
@@ -343,6 +345,27 @@ private struct ConfigReader {
             throw invalid(path, "give the expected context, server or both")
         }
         return pin
+    }
+
+    /// The `decryption:` section, as a Flux Kustomization's: `provider: sops`.
+    private func decryption(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.DecryptionProvider {
+        var provider: DriftConfig.DecryptionProvider?
+        for (key, member) in try mapping(value, at: path).orderedMembers {
+            let memberPath = path.appending(key)
+            switch key {
+            case "provider":
+                let text = try string(member, at: memberPath)
+                guard let known = DriftConfig.DecryptionProvider(rawValue: text) else {
+                    let allowed = DriftConfig.DecryptionProvider.allCases.map(\.rawValue).joined(separator: " or ")
+                    throw invalid(memberPath, "expected \(allowed), found \"\(text)\"")
+                }
+                provider = known
+            default:
+                throw unknownKey(key, at: path, allowed: ["provider"])
+            }
+        }
+        guard let provider else { throw .missingKey(location(path.appending("provider"))) }
+        return provider
     }
 
     /// The `watch:` section, strict as the rest of the file.

@@ -154,6 +154,15 @@ public struct DriftConfig: Sendable, Equatable {
     /// Leave drifted workloads alone while they are unhealthy, as `--skip-unhealthy`.
     public var skipUnhealthy: Bool
 
+    /// What decrypts encrypted manifests (the `decryption:` section).
+    public enum DecryptionProvider: String, Sendable, CaseIterable {
+        /// SOPS-encrypted objects are decrypted with sops (`--sops-cmd`, else on `PATH`) and compared.
+        case sops
+    }
+
+    /// How encrypted objects are decrypted; nil skips them as encrypted (unless `--sops-cmd`).
+    public var decryption: DecryptionProvider?
+
     /// A configuration with nothing set.
     public init(file: String = DriftConfig.fileName) {
         self.file = file
@@ -175,6 +184,7 @@ public struct DriftConfig: Sendable, Equatable {
         notify = nil
         notifyOn = nil
         skipUnhealthy = false
+        decryption = nil
     }
 
     /// Whether a manifest file (path relative to the repository root) is excluded.

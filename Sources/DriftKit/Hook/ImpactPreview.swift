@@ -31,6 +31,8 @@ public struct ImpactPreview: Sendable {
             case .missing: effect = .create
             case .inSync: effect = .unchanged
             case .error: effect = .fail(verdict.error ?? "unknown error")
+            // Never met: the hook's change sets hold only the objects that can be compared.
+            case .skipped: effect = .unchanged
             case .drifted:
                 effect = verdict.recreateReason.map { .fail("Git changes a field that cannot change in place: \($0)") } ?? .update
             }
@@ -59,6 +61,7 @@ public struct ImpactPreview: Sendable {
         switch previous.status {
         case .missing: return .gone
         case .error: return .keep("cannot be checked: \(previous.error ?? "unknown error")")
+        case .skipped: return .keep(previous.skipReason?.description ?? "not compared")
         case .inSync, .drifted: return removal.effect(on: previous, previousFluxUnits: deployed.previousFluxUnits)
         }
     }

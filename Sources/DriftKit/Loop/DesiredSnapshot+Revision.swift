@@ -14,6 +14,7 @@ extension DesiredSnapshot {
         let digest = SHA256.hex(SHA256.hash(desired.manifests.map { $0.object.jsonText() }.joined(separator: "\n")))
         self.init(
             manifests: desired.manifests, existenceOnly: desired.existenceOnly,
-            revision: name ?? "tree \(digest.prefix(7))", fluxUnits: desired.fluxUnits, config: desired.config)
+            revision: name ?? "tree \(digest.prefix(7))", fluxUnits: desired.fluxUnits, config: desired.config,
+            skipped: desired.skipped)
     }
 }

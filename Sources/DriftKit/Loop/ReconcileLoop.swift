@@ -38,12 +38,15 @@ public struct DesiredSnapshot: Sendable {
     public var fluxUnits: [FluxUnit]
     /// This revision's drift.yaml; nil when it has none.
     public var config: DriftConfig?
+    /// Objects Git has that are not compared: never watched nor remediated, and never pruned.
+    public var skipped: [SkippedObject]
 
     public init(
         manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], revision: String, fluxUnits: [FluxUnit] = [],
-        config: DriftConfig? = nil
+        config: DriftConfig? = nil, skipped: [SkippedObject] = []
     ) {
         self.manifests = manifests
+        self.skipped = skipped
         self.existenceOnly = existenceOnly
         self.revision = revision
         self.fluxUnits = fluxUnits
@@ -347,6 +350,9 @@ public final class ReconcileLoop: @unchecked Sendable {
             history.notBefore = now.addingTimeInterval(delay)
             if previous != .error { say(.failed(drift.identity, reason: drift.error ?? "unknown error", retry: delay)) }
             history.status = .error
+        case .skipped:
+            // Never met: the loop verifies only the objects it can compare (`DesiredSnapshot.skipped` aside).
+            break
         }
     }
 
@@ -363,18 +369,21 @@ public final class ReconcileLoop: @unchecked Sendable {
         }
         let client = detector.client
         let concurrency = detector.options.concurrency
+        // Git has the skipped objects too: an earlier apply may have made one a member.
+        let discovery = Discovery(client: client)
+        let kept = Set(desired + snapshot.skipped.map { detector.identity(of: $0, discovery: discovery) })
         let candidates: [PruneCandidate]
         if !snapshot.fluxUnits.isEmpty {
             let flux = FluxLiveState.read(snapshot.fluxUnits, client: client, concurrency: concurrency)
             let plan = FluxInventoryPruner(client: client, discovery: Discovery(client: client))
-                .plan(flux, desired: Set(desired), concurrency: concurrency)
+                .plan(flux, desired: kept, concurrency: concurrency)
             plan.problems.forEach { sayOnce("prune: \($0)") }
             candidates = plan.candidates
         } else if let membership = detector.options.membership {
             let pruner = Pruner(
                 client: client, discovery: Discovery(client: client), applySet: membership.applySet,
                 fieldManager: detector.options.fieldManager)
-            let plan = pruner.plan(desired: Set(desired), parent: membership.recorded, concurrency: concurrency)
+            let plan = pruner.plan(desired: kept, parent: membership.recorded, concurrency: concurrency)
             plan.problems.forEach { sayOnce("prune: \($0)") }
             candidates = plan.candidates
         } else {

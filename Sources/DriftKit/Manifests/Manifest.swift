@@ -64,9 +64,9 @@ public struct Manifest: Sendable {
         guard let kind = object["kind"]?.stringValue, !kind.isEmpty else {
             throw .missingField(source: source, field: "kind")
         }
+        // An object with only a generateName is never a Manifest: `ManifestLoader` skips it.
         guard let name = object[["metadata", "name"]]?.stringValue, !name.isEmpty else {
-            let reason = object[["metadata", "generateName"]] == nil ? "" : " (generateName objects cannot be compared)"
-            throw .missingField(source: source, field: "metadata.name\(reason)")
+            throw .missingField(source: source, field: "metadata.name")
         }
         self.object = object
         self.source = source

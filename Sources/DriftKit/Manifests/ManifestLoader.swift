@@ -11,15 +11,33 @@ public struct ManifestFile: Sendable, Equatable {
     }
 }
 
+/// The objects of some manifest files: those to compare, and those that cannot be compared.
+public struct ParsedManifests: Sendable {
+    public var manifests: [Manifest] = []
+    public var skipped: [SkippedObject] = []
+
+    public init(manifests: [Manifest] = [], skipped: [SkippedObject] = []) {
+        self.manifests = manifests
+        self.skipped = skipped
+    }
+}
+
 /// Turns manifest files into desired objects.
 public enum ManifestLoader {
     /// File endings read from directories, as kubectl does.
     public static let manifestExtensions: Set<String> = ["yaml", "yml", "json"]
 
-    /// Parses files into manifests: documents in order, `List` kinds expanded, empty documents
-    /// skipped, the same object twice an error naming both places.
+    /// Parses files into the manifests to compare (see `parse(_:decrypting:)`), leaving out
+    /// what cannot be compared and encrypted objects.
     public static func parse(_ files: [ManifestFile]) throws(ManifestError) -> [Manifest] {
-        var manifests: [Manifest] = []
+        try parse(files, decrypting: nil).manifests
+    }
+
+    /// Parses files: documents in order, `List` kinds expanded, empty documents skipped, the
+    /// same object twice an error naming both places. Hooks, objects the server names and
+    /// SOPS-encrypted objects (unless `sops` decrypts them) are kept apart with the reason.
+    public static func parse(_ files: [ManifestFile], decrypting sops: SOPSCommand?) throws(ManifestError) -> ParsedManifests {
+        var parsed = ParsedManifests()
         for file in files {
             let documents: [YAMLDocument]
             do {
@@ -29,11 +47,11 @@ public enum ManifestLoader {
             }
             for document in documents where document.value != .null {
                 let source = ManifestLocation(file: file.path, line: document.line, documentIndex: document.index)
-                manifests += try expand(document.value, source: source)
+                try expand(document.value, source: source, sops: sops, into: &parsed)
             }
         }
-        try checkUnique(manifests)
-        return manifests
+        try checkUnique(parsed.manifests)
+        return parsed
     }
 
     /// Reads `-f` paths from a source tree: files as they are, directories for their manifest
@@ -62,15 +80,29 @@ public enum ManifestLoader {
         return files
     }
 
-    private static func expand(_ value: JSONValue, source: ManifestLocation) throws(ManifestError) -> [Manifest] {
+    private static func expand(
+        _ value: JSONValue, source: ManifestLocation, sops: SOPSCommand?, into parsed: inout ParsedManifests
+    ) throws(ManifestError) {
+        var value = value
+        // Encryption first: sops may have encrypted the very fields the other tests read.
+        if SkipReason.isEncrypted(value) {
+            guard let sops else {
+                parsed.skipped.append(SkippedObject(object: value, source: source, reason: .encrypted))
+                return
+            }
+            value = try sops.decrypt(value, source: source)
+        }
         if let kind = value["kind"]?.stringValue, kind == "List" || kind.hasSuffix("List"),
             let items = value["items"]?.arrayValue
         {
-            var expanded: [Manifest] = []
-            for item in items { expanded += try expand(item, source: source) }
-            return expanded
+            for item in items { try expand(item, source: source, sops: sops, into: &parsed) }
+            return
         }
-        return [try Manifest(object: value, source: source)]
+        if case .object = value, let reason = SkipReason.of(value) {
+            parsed.skipped.append(SkippedObject(object: value, source: source, reason: reason))
+            return
+        }
+        parsed.manifests.append(try Manifest(object: value, source: source))
     }
 
     private static func checkUnique(_ manifests: [Manifest]) throws(ManifestError) {

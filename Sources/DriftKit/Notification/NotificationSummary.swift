@@ -65,8 +65,8 @@ public struct NotificationContent: Sendable {
         self.maxPathsPerObject = max(1, maxPathsPerObject)
     }
 
-    /// Objects that are not in sync, in report order.
-    var outOfSync: [ObjectDrift] { report.objects.filter { $0.status != .inSync } }
+    /// Objects that are not in sync, in report order (skipped ones are neither).
+    var outOfSync: [ObjectDrift] { report.objects.filter { $0.status != .inSync && $0.status != .skipped } }
 
     /// Whether anything needs attention or changed: an object drifted, is missing or could not
     /// be compared, an object is to be pruned, or remediation applied, pruned or failed something.
@@ -84,14 +84,18 @@ public struct NotificationContent: Sendable {
         let drifted = report.count(.drifted)
         let missing = report.count(.missing)
         let errors = report.count(.error)
+        let skipped = report.count(.skipped)
+        let compared = report.objects.count - skipped
         if drifted + missing + errors == 0 {
-            parts.append("all \(report.objects.count) objects in sync")
+            parts.append("all \(compared) objects in sync")
         } else {
             var found = ["\(drifted) drifted"]
             if missing > 0 { found.append("\(missing) missing") }
             if errors > 0 { found.append("\(errors) not compared") }
-            parts.append(found.joined(separator: ", ") + " of \(report.objects.count) objects")
+            parts.append(found.joined(separator: ", ") + " of \(compared) objects")
         }
+        // Remediation counts them among its own skipped below.
+        if remediation == nil, skipped > 0 { parts[0] += ", \(skipped) skipped" }
         // What remediation pruned (or failed to) says it in its own words below.
         if remediation == nil, !report.prunable.isEmpty { parts[0] += ", \(report.prunable.count) to prune" }
         if let remediation {

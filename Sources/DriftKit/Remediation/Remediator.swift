@@ -156,13 +156,17 @@ public struct Remediator: Sendable {
     private var client: APIClient { detector.client }
 
     /// - Parameter progress: told as the first comparison, the long part of a run, goes along.
+    ///
+    /// - Parameter skipped: objects that are not compared: reported skipped, never applied,
+    ///   and never pruned as objects Git no longer has.
     public func remediate(
-        _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], progress: DriftDetector.Progress? = nil
+        _ manifests: [Manifest], existenceOnly: Set<ObjectIdentity> = [], skipped: [SkippedObject] = [],
+        progress: DriftDetector.Progress? = nil
     ) throws -> RemediationReport {
         // Read before anything is written: whether Flux is suspended is the cluster's state now.
         let flux = options.fluxUnits.isEmpty
             ? nil : FluxLiveState.read(options.fluxUnits, client: client, concurrency: detector.options.concurrency)
-        var report = try detector.detect(manifests, existenceOnly: existenceOnly, progress: progress)
+        var report = try detector.detect(manifests, existenceOnly: existenceOnly, skipped: skipped, progress: progress)
         var outcomes: [Int: RemediationOutcome] = [:]
         // Every apply records what it writes in the ApplySet, so that any later --prune can
         // delete it; only --prune deletes.
@@ -185,9 +189,7 @@ public struct Remediator: Sendable {
         }
         var results = report.objects.indices.map { index in
             let drift = report.objects[index]
-            return RemediationResult(
-                drift: drift,
-                outcome: outcomes[index] ?? .skipped(drift.error.map { "could not be compared: \($0)" } ?? "not applicable"))
+            return RemediationResult(drift: drift, outcome: outcomes[index] ?? Self.leftAlone(drift))
         }
         if let timeout = options.waitTimeout, !options.dryRun {
             let written = results.indices.filter { [.applied, .recreated].contains(results[$0].outcome) }
@@ -360,6 +362,16 @@ public struct Remediator: Sendable {
             fieldManager: detector.options.fieldManager, force: true, dryRun: false)
     }
 
+    /// Why an object no phase applies is left alone: it could not be compared, or is not to
+    /// be (`skipped`, with the reason).
+    private static func leftAlone(_ drift: ObjectDrift) -> RemediationOutcome {
+        switch drift.status {
+        case .error: return .skipped("could not be compared: \(drift.error ?? "unknown error")")
+        case .skipped: return .skipped(drift.skipReason?.description ?? "not compared")
+        case .inSync, .drifted, .missing: return .skipped("not applicable")
+        }
+    }
+
     private static func isFoundation(_ drift: ObjectDrift) -> Bool {
         (drift.identity.group == "apiextensions.k8s.io" && drift.identity.kind == "CustomResourceDefinition")
             || (drift.identity.group.isEmpty && drift.identity.kind == "Namespace")
@@ -377,7 +389,7 @@ public struct Remediator: Sendable {
         BoundedConcurrency.map(drifts, limit: detector.options.concurrency) { drift in
             switch drift.status {
             case .inSync: return .unchanged
-            case .error: return .skipped("could not be compared: \(drift.error ?? "unknown error")")
+            case .error, .skipped: return Self.leftAlone(drift)
             case .drifted, .missing: break
             }
             if let suspended = suspension(of: drift, flux: flux) { return suspended }

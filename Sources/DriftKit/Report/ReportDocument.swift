@@ -9,6 +9,7 @@ public enum ReportDocument {
         summary["drifted"] = .int(Int64(report.count(.drifted)))
         summary["missing"] = .int(Int64(report.count(.missing)))
         summary["errors"] = .int(Int64(report.count(.error)))
+        summary["skipped"] = .int(Int64(report.count(.skipped)))
         var document = JSONObject()
         document["apiVersion"] = .string(apiVersion)
         document["kind"] = "DriftReport"
@@ -47,10 +48,15 @@ public enum ReportDocument {
         object["apiVersion"] = .string(drift.apiVersion)
         object["kind"] = .string(drift.identity.kind)
         if let namespace = drift.identity.namespace { object["namespace"] = .string(namespace) }
-        object["name"] = .string(drift.identity.name)
+        if let generateName = drift.generateName {
+            object["generateName"] = .string(generateName)
+        } else {
+            object["name"] = .string(drift.identity.name)
+        }
         object["source"] = source(drift.source)
         object["status"] = .string(drift.status.rawValue)
         object["changes"] = .array(drift.changes.map { .object(entry(for: $0)) })
+        if let reason = drift.skipReason { object["reason"] = .string(reason.description) }
         if !drift.ignoredChanges.isEmpty {
             object["ignored"] = .array(drift.ignoredChanges.map { ignored in
                 var entry = entry(for: ignored.change)

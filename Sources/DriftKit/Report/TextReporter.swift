@@ -28,6 +28,10 @@ public struct TextReporter: Sendable {
             output.write(paint("error: ", .red) + "\(drift.identity) from \(drift.source): \(drift.error ?? "unknown error")\n")
         }
         for drift in report.objects {
+            guard let reason = drift.skipReason else { continue }
+            output.write(paint("skipped: ", statusColor(.skipped)) + "\(drift.identity) from \(drift.source): \(reason)\n")
+        }
+        for drift in report.objects {
             guard let reason = drift.recreateReason else { continue }
             output.write(paint("recreate: ", .yellow) + "\(drift.identity) from \(drift.source): Git changes a field that "
                 + "cannot change in place; kubectl drift apply --force-recreate deletes and recreates it: \(reason)\n")
@@ -47,13 +51,14 @@ public struct TextReporter: Sendable {
         output.write("\n" + summary(report) + "\n")
     }
 
-    /// `3 objects: 1 drifted, 1 missing, 1 in sync, 0 errors`.
+    /// `3 objects: 1 drifted, 1 missing, 1 in sync, 0 errors`, and `, 2 skipped` when any was.
     public func summary(_ report: DriftReport) -> String {
         let total = report.objects.count
         let ignored = report.objects.reduce(0) { $0 + $1.ignoredChanges.count }
         return "\(total) object\(total == 1 ? "" : "s"): \(report.count(.drifted)) drifted, "
             + "\(report.count(.missing)) missing, \(report.count(.inSync)) in sync, "
             + "\(report.count(.error)) error\(report.count(.error) == 1 ? "" : "s")"
+            + (report.count(.skipped) > 0 ? ", \(report.count(.skipped)) skipped" : "")
             + (ignored > 0 ? " (\(ignored) ignored change\(ignored == 1 ? "" : "s"))" : "")
             + (report.prunable.isEmpty ? "" : "; \(report.prunable.count) to prune")
     }
@@ -166,6 +171,7 @@ public struct TextReporter: Sendable {
         case .drifted: return .yellow
         case .missing: return .cyan
         case .error: return .red
+        case .skipped: return .cyan
         }
     }
 

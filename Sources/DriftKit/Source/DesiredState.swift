@@ -3,10 +3,25 @@ import Foundation
 /// Everything Git says the cluster should hold, ready to compare.
 public struct DesiredState {
     public var manifests: [Manifest]
+    /// Objects Git has that cannot be compared (hooks, objects the server names, encrypted
+    /// ones), with why: reported and rendered, never applied, watched or pruned.
+    public var skipped: [SkippedObject] = []
     /// Objects only checked for existence (Flux `ssa: IfNotPresent`).
     public var existenceOnly: Set<ObjectIdentity>
     /// Flux Kustomizations, when the desired state came from them.
     public var fluxUnits: [FluxUnit]
+    /// Every object, compared or skipped: each file's in document order, the files in the
+    /// order they were read (one that holds only skipped objects after the others).
+    public var renderedObjects: [JSONValue] {
+        let all = manifests.map { ($0.source, $0.object) } + skipped.map { ($0.source, $0.object) }
+        var rank: [String: Int] = [:]
+        for (source, _) in all where rank[source.file] == nil { rank[source.file] = rank.count }
+        // The offset keeps a List's items, which share their document's location, in order.
+        return all.enumerated().sorted { first, second in
+            let (a, b) = (first.element.0, second.element.0)
+            return (rank[a.file] ?? 0, a.documentIndex, first.offset) < (rank[b.file] ?? 0, b.documentIndex, second.offset)
+        }.map(\.element.1)
+    }
     /// What the Flux Kustomizations hold and were not rendered, with why.
     public var notRendered: [FluxNotRendered] { fluxUnits.flatMap(\.notRendered) }
     /// The same, as a report's `notChecked[]` entries.
@@ -38,6 +53,10 @@ public struct DesiredStateRequest {
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
     /// Renderers (helm) at once; nil for drift.yaml's `concurrency`, else the default.
     public var concurrency: Int?
+    /// Whether SOPS-encrypted objects are decrypted where drift.yaml's `decryption`,
+    /// `--sops-cmd` or a Flux Kustomization's `spec.decryption` asks for it; false keeps
+    /// them encrypted and skipped (`render` prints what it reads, never decrypted secrets).
+    public var decrypts = true
 
     public init(
         source: SourceSelection, configFile: String?, currentDirectory: String, environment: [String: String],
@@ -137,13 +156,26 @@ public struct DesiredStateRequest {
                 paths: [path], recursive: recursive, tree: tree, standardInput: standardInput)
             files += read.filter { config?.isExcluded(rootRelative($0.path)) != true }
         }
+        let asked = source.sopsCommand != nil || config?.decryption == .sops
+        let parsed = try ManifestLoader.parse(files, decrypting: asked ? try sopsCommand(required: true) : nil)
         return DesiredState(
-            manifests: try ManifestLoader.parse(files), existenceOnly: [], fluxUnits: [], config: config,
+            manifests: parsed.manifests, skipped: parsed.skipped, existenceOnly: [], fluxUnits: [], config: config,
             warnings: warnings)
     }
 
     private static func absolute(_ path: String, in folder: String) -> String {
         path.hasPrefix("/") ? path : ((folder as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// The sops program (`--sops-cmd`, else `sops` on PATH); nil when not decrypting, or
+    /// when there is none and decryption was not asked for (`required`, `--sops-cmd`).
+    private func sopsCommand(required: Bool) throws(ManifestError) -> SOPSCommand? {
+        guard decrypts else { return nil }
+        let found = SOPSCommand.find(override: source.sopsCommand, environment: environment, currentDirectory: currentDirectory)
+        if found == nil, required || source.sopsCommand != nil {
+            throw .sopsNotFound(command: source.sopsCommand ?? SOPSCommand.programName)
+        }
+        return found
     }
 
     private func loadFlux(
@@ -163,6 +195,8 @@ public struct DesiredStateRequest {
             + source.chartFolders.map { Self.absolute($0, in: currentDirectory) }
         options.charts = HelmChartStore.standard(folders: folders, environment: environment)
         options.concurrency = concurrency ?? config?.concurrency ?? DriftOptions.defaultConcurrency
+        // Each Kustomization's spec.decryption says whether its objects are decrypted.
+        options.sops = try sopsCommand(required: false)
         options.substituteFrom = substituteFrom
         let folder = paths.first ?? config?.flux?.path ?? ""
         let result = try FluxRenderer(tree: rootTree, kustomize: kustomize, options: options).render(scanning: folder)
@@ -171,7 +205,7 @@ public struct DesiredStateRequest {
             return selection.includes(name: unit.name, namespace: unit.namespace)
         }
         return DesiredState(
-            manifests: units.flatMap(\.manifests),
+            manifests: units.flatMap(\.manifests), skipped: units.flatMap(\.skipped),
             existenceOnly: units.reduce(into: Set()) { $0.formUnion($1.existenceOnly) },
             fluxUnits: units, config: config,
             warnings: result.skippedFiles.map(\.description))

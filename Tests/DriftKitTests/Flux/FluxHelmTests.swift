@@ -381,4 +381,27 @@ struct FluxHelmTests {
         #expect(unit.notRendered.count == 1)
         #expect(unit.notRendered.first?.why.contains(reason) == true, "\(unit.notRendered)")
     }
+
+    @Test("a chart's hooks are not release objects: skipped with the reason, the rest rendered")
+    func hooks() throws {
+        let hook = """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              generateName: {{ .Release.Name }}-migrate-
+              annotations:
+                helm.sh/hook: pre-install,pre-upgrade
+            spec:
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers: [{name: migrate, image: busybox}]
+            """
+        let unit = try render(["apps/release.yaml": Self.release(), "charts/greeter/templates/hook.yaml": hook], helm: try realHelm())
+        #expect(!unit.manifests.contains { $0.kind == "Job" })
+        #expect(unit.manifests.contains { $0.kind == "ConfigMap" })
+        let skipped = try #require(unit.skipped.first)
+        #expect(skipped.reason == .helmHook("pre-install,pre-upgrade"))
+        #expect(skipped.source.file == "HelmRelease web/greeter (helm template)")
+    }
 }

@@ -33,7 +33,7 @@ struct ReportTests {
     func jsonShape() throws {
         let document = ReportDocument.make(sample)
         #expect(document["kind"] == "DriftReport")
-        #expect(document["summary"] == ["total": 4, "inSync": 1, "drifted": 1, "missing": 1, "errors": 1])
+        #expect(document["summary"] == ["total": 4, "inSync": 1, "drifted": 1, "missing": 1, "errors": 1, "skipped": 0])
         let objects = try #require(document["objects"]?.arrayValue)
         let web = try #require(objects.first { $0["name"] == "web" })
         #expect(web["changes"] == [["path": "/spec/replicas", "live": 5, "desired": 3]])

@@ -34,7 +34,8 @@ struct FluxHelm: Sendable {
     }
 
     enum Outcome {
-        case rendered(FluxHelmRelease, [Manifest])
+        /// The release's objects, and those that are not compared (its hooks).
+        case rendered(FluxHelmRelease, ParsedManifests)
         case notRendered(FluxNotRendered)
     }
 
@@ -354,18 +355,20 @@ struct FluxHelm: Sendable {
 
     // MARK: - The release's objects
 
-    private func objects(_ output: Invocation.Output, of job: Job) throws(FluxError) -> [Manifest] {
+    private func objects(_ output: Invocation.Output, of job: Job) throws(FluxError) -> ParsedManifests {
         let key = job.release.key
         // One file, CRDs first as Helm installs them, so that the document numbers are the output's.
         let separator = output.crds.isEmpty || output.crds.hasSuffix("\n") ? "" : "\n"
         let text = output.crds.isEmpty ? output.objects : output.crds + separator + "---\n" + output.objects
         let file = ManifestFile(path: job.release.renderedFile, text: text)
-        var manifests: [Manifest]
+        var parsed: ParsedManifests
         do {
-            manifests = try ManifestLoader.parse([file])
+            // Helm hooks are not release objects: they are kept apart, skipped with the reason.
+            parsed = try ManifestLoader.parse([file], decrypting: nil)
         } catch {
             throw .helm(release: key, source: job.source, message: error.description)
         }
+        var manifests = parsed.manifests
         let crdCount = output.crds.isEmpty ? 0 : (try? ManifestLoader.parse([ManifestFile(path: file.path, text: output.crds)]))?.count ?? 0
         for index in manifests.indices {
             var object = manifests[index].object
@@ -384,7 +387,8 @@ struct FluxHelm: Sendable {
             }
             manifests[index].object = object
         }
-        return manifests
+        parsed.manifests = manifests
+        return parsed
     }
 
     /// Kinds that have no namespace, for objects a chart leaves without one.

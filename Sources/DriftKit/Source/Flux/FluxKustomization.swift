@@ -76,6 +76,9 @@ public struct FluxKustomization: Sendable, Equatable {
     public var suspend: Bool
     /// `spec.dependsOn`: Kustomizations that must be Ready before this one is applied.
     public var dependsOn: [FluxReference]
+    /// `spec.decryption.provider` (`sops`): kustomize-controller decrypts SOPS-encrypted
+    /// objects only when it is set.
+    public var decryptionProvider: String?
     /// The whole `spec`, to notice when a parent's rendering changes it.
     public var spec: JSONValue
 
@@ -134,6 +137,11 @@ public struct FluxKustomization: Sendable, Equatable {
         self.prune = prune
         self.suspend = try fields.bool("suspend") ?? false
         self.dependsOn = try fields.dependencies(kind: "Kustomization", defaultNamespace: namespace)
+        if let decryption = try fields.object("decryption") {
+            self.decryptionProvider = try FluxFieldReader(object: decryption, prefix: "spec.decryption", invalid: invalid).string("provider")
+        } else {
+            self.decryptionProvider = nil
+        }
         self.spec = .object(spec)
 
         let metadata = try fields.object("commonMetadata")

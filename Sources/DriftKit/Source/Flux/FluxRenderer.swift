@@ -356,9 +356,11 @@ public struct FluxRenderer {
             }
         }
 
-        var manifests: [Manifest]
+        let parsed: ParsedManifests
         do {
-            manifests = try ManifestLoader.parse([ManifestFile(path: display, text: text)])
+            // kustomize-controller decrypts only for spec.decryption.provider: sops.
+            parsed = try ManifestLoader.parse(
+                [ManifestFile(path: display, text: text)], decrypting: flux.decryptionProvider == "sops" ? options.sops : nil)
         } catch {
             throw .renderedObjects(kustomization: flux.key, error)
         }
@@ -368,7 +370,8 @@ public struct FluxRenderer {
         var existenceOnly = Set<ObjectIdentity>()
         var excluded: [FluxExclusion] = []
         var releases: [Manifest] = []
-        for var manifest in manifests {
+        var hooks: [SkippedObject] = []
+        for var manifest in parsed.manifests {
             if options.ownerLabels {
                 manifest.object = FluxObjects.merging(
                     JSONObject([
@@ -410,7 +413,8 @@ public struct FluxRenderer {
             switch outcome {
             case let .rendered(release, objects):
                 rendering.unit.helmReleases.append(release)
-                kept += objects
+                kept += objects.manifests
+                hooks += objects.skipped
             case let .notRendered(entry):
                 notRendered.append(entry)
                 // Its chart's source may be defined in a unit rendered later.
@@ -418,6 +422,7 @@ public struct FluxRenderer {
             }
         }
         rendering.unit.manifests = kept
+        rendering.unit.skipped = parsed.skipped + hooks
         rendering.unit.existenceOnly = existenceOnly
         rendering.unit.excluded = excluded
         rendering.unit.notRendered = notRendered

@@ -13,6 +13,9 @@ public struct FluxUnit: Sendable {
     public var existenceOnly: Set<ObjectIdentity>
     /// Objects Flux does not apply (`ssa: Ignore`, `reconcile: disabled`), out of drift checking.
     public var excluded: [FluxExclusion]
+    /// Objects that cannot be compared (hooks, objects the server names, encrypted objects
+    /// the Kustomization does not decrypt), with why.
+    public var skipped: [SkippedObject] = []
     /// What could not be rendered, and why: the whole unit (another source), HelmReleases,
     /// `substituteFrom` objects.
     public var notRendered: [FluxNotRendered]
@@ -186,6 +189,9 @@ public struct FluxOptions: Sendable {
     public var charts: HelmChartStore
     /// helm processes at once.
     public var concurrency: Int
+    /// The sops that decrypts the objects of Kustomizations with `spec.decryption.provider:
+    /// sops`; nil leaves them encrypted, skipped.
+    public var sops: SOPSCommand?
     /// Reads a ConfigMap or Secret that `postBuild.substituteFrom` or a HelmRelease's
     /// `valuesFrom` names (for example from the cluster); nil, or a nil answer, reports the
     /// reference as not rendered.
