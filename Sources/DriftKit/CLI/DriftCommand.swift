@@ -213,12 +213,7 @@ public struct DiffInvocation: Equatable, Sendable {
         output = try choice(parsed.last("--output"), default: .text, flag: "--output")
         fieldManager = parsed.last("--field-manager")
         guard fieldManager != "" else { throw UsageError("--field-manager must not be empty") }
-        if let concurrencyText = parsed.last("--concurrency") {
-            guard let concurrency = Int(concurrencyText), (1...256).contains(concurrency) else {
-                throw UsageError("invalid value \"\(concurrencyText)\" for --concurrency: expected a whole number from 1 to 256")
-            }
-            self.concurrency = concurrency
-        }
+        concurrency = try Self.concurrency(parsed)
         showSecrets = try parsed.flag("--show-secrets")
         color = try choice(parsed.last("--color"), default: .auto, flag: "--color")
         requestTimeout = try Self.duration(parsed.last("--request-timeout") ?? "60s", flag: "--request-timeout")
@@ -274,6 +269,15 @@ public struct DiffInvocation: Equatable, Sendable {
     }
 
     /// Reads a kubectl-style duration: `30s`, `2m`, `500ms`, `1h`, or plain seconds.
+    /// `--concurrency N`, from 1 to 256; nil when not given.
+    static func concurrency(_ parsed: ParsedArguments) throws(UsageError) -> Int? {
+        guard let text = parsed.last("--concurrency") else { return nil }
+        guard let concurrency = Int(text), (1...256).contains(concurrency) else {
+            throw UsageError("invalid value \"\(text)\" for --concurrency: expected a whole number from 1 to 256")
+        }
+        return concurrency
+    }
+
     static func duration(_ text: String, flag: String) throws(UsageError) -> Double {
         guard let seconds = DurationText.seconds(text) else {
             throw UsageError("invalid value \"\(text)\" for \(flag): expected a duration such as 30s or 2m")
@@ -286,12 +290,18 @@ public struct DiffInvocation: Equatable, Sendable {
 public struct RenderInvocation: Equatable, Sendable {
     public var source: SourceSelection
     public var output: OutputFormat
+    /// `--concurrency`: helm processes at once; nil for drift.yaml's, else 8.
+    public var concurrency: Int?
 
     public init(_ arguments: [String]) throws(UsageError) {
         let parsed = try ArgumentParser.parse(
-            arguments, options: SourceSelection.options + [OptionSpec("--output", "-o", takesValue: true)])
+            arguments,
+            options: SourceSelection.options + [
+                OptionSpec("--output", "-o", takesValue: true), OptionSpec("--concurrency", takesValue: true),
+            ])
         try rejectPositionals(parsed, command: "render")
         source = try SourceSelection(parsed, command: "render")
+        concurrency = try DiffInvocation.concurrency(parsed)
         output = try choice(parsed.last("--output"), default: .yaml, flag: "--output")
         guard output != .text else { throw UsageError("kubectl drift render prints json or yaml, not text") }
     }

@@ -189,12 +189,21 @@ public enum HelpText {
         where a person's change is drift and a controller's is not: fields only kubectl's own
         field managers wrote are drift even where these objects do not set them.
 
+        What is not rendered (a HelmRelease whose chart is not on this machine, whose valuesFrom
+        needs the cluster) is named on standard error, and in -o json as notChecked[].
+
         Usage:
           kubectl drift render -f FILE|DIR|- [-R] [-o yaml|json]
+          kubectl drift render --flux [-f DIR] [-o yaml|json]
 
         Flags:
           -f, --filename=PATH      Manifest file, directory or - for stdin; repeatable
           -R, --recursive          Read directories given with -f recursively
+          -k, --kustomize=DIR      Render a kustomization with kubectl kustomize; repeatable
+              --flux               Render what the repository's Flux Kustomizations and HelmReleases deploy
+              --helm-cmd=PATH      The helm that renders HelmReleases ($KUBECTL_DRIFT_HELM; default: helm)
+              --chart-dir=DIR      Packaged charts (NAME-VERSION.tgz) of HelmReleases; repeatable
+              --concurrency=N      helm processes at once (default: 8)
           -o, --output=FORMAT      yaml (default) or json
 
         """

@@ -93,6 +93,7 @@ struct FluxSuspensionTests {
         #expect(group.title == "Flux Kustomization flux-system/apps (path ./apps, prune)")
         #expect(group.suspended == nil)
         #expect(group.notes == [
+            "HelmRelease web/greeter: release web/greeter, driftDetection disabled",
             "suspended: the Flux HelmRelease web/greeter has spec.suspend: true (in Git); its objects' drift is shown, "
                 + "kubectl drift apply leaves them alone",
         ])

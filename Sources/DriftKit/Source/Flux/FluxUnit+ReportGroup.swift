@@ -27,8 +27,9 @@ extension FluxUnit {
             if !releaseWaits.isEmpty {
                 notes.append("HelmRelease \(release.key): installed after \(releaseWaits.map(\.description).joined(separator: ", ")) is Ready")
             }
-            notes.append("HelmRelease \(release.key): release \(release.releaseNamespace)/\(release.releaseName), "
-                + "chart \(release.chart), driftDetection \(release.driftDetection.mode.rawValue)")
+            let chart = release.chart.isEmpty ? "" : ", chart \(release.chart)"
+            notes.append("HelmRelease \(release.key): release \(release.releaseNamespace)/\(release.releaseName)\(chart), "
+                + "driftDetection \(release.driftDetection.mode.rawValue)")
             if case let .suspended(suspension) = live.reconciliation(of: release) {
                 notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
             } else if release.driftDetection.mode != .enabled {
