@@ -2,8 +2,9 @@ import Foundation
 
 /// The Flux view of a repository: what each Flux `Kustomization` would apply.
 ///
-/// 1. The folder is scanned for Kustomization (GitRepository, ArtifactGenerator) objects in its manifest
-///    files; files that mention Flux but do not parse are reported, not fatal.
+/// 1. The folder is scanned, as checked out, for Kustomization (source, ArtifactGenerator)
+///    objects in its manifest files; files that mention Flux but do not parse are reported,
+///    not fatal.
 /// 2. Each Kustomization whose source is this repository is built like kustomize-controller
 ///    builds it, from the files its source's artifact holds (`FluxArtifacts`: `.sourceignore`
 ///    rules applied, or an ArtifactGenerator's ExternalArtifact composed):
