@@ -19,6 +19,9 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
     case substitution(kustomization: String, object: String, reason: String)
     /// `helm template` failed, or the chart of a HelmRelease is not where it says.
     case helm(release: String, source: ManifestLocation, message: String)
+    /// An ArtifactGenerator the API server would refuse, or whose copy rules fail as they
+    /// would in source-watcher (no file matches, nothing left after `exclude`, ...).
+    case artifactGenerator(name: String, source: ManifestLocation, reason: String)
     /// A `dependsOn` entry names a Kustomization or HelmRelease the repository does not define.
     case missingDependency(dependent: String, source: ManifestLocation?, dependency: String)
     /// `dependsOn` entries form a cycle: each waits for the next, the last for the first.
@@ -48,6 +51,8 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
             return "postBuild substitution of Flux Kustomization \(kustomization) failed for \(object): \(reason)"
         case let .helm(release, source, message):
             return "cannot render HelmRelease \(release) (\(source)): \(message)"
+        case let .artifactGenerator(name, source, reason):
+            return "ArtifactGenerator \(name) (\(source)): \(reason)"
         case let .missingDependency(dependent, source, dependency):
             return "Flux \(dependent)\(source.map { " (\($0))" } ?? "") depends on \(dependency), which is not defined in this "
                 + "repository: Flux would wait for it forever"

@@ -6,17 +6,10 @@ import Foundation
 /// `nameSuffix`, `patches`, `images` and `components` into that kustomization file itself
 /// (not into a wrapper), so Flux's patches see names before the overlay's own prefix.
 enum FluxOverlay {
-    /// Files and folders the source-controller leaves out of a Git artifact by default, so
-    /// they are never listed in a generated kustomization.
-    static let ignoredNames: Set<String> = [
-        ".git", ".github", ".circleci", ".gitlab-ci.yml", ".travis.yml", ".drone.yml", ".goreleaser.yml",
-        ".sops.yaml", ".flux.yaml", ".gitignore", ".gitmodules", ".gitattributes", ".sourceignore",
-        "appveyor.yml", "cloudbuild.yaml", "codeship-services.yml", "codeship-steps.yml",
-    ]
-
     /// The `resources` of a generated kustomization, as kustomize-controller lists them: every
     /// `.yaml`/`.yml` file below `directory` in walk order, and each subfolder holding a
-    /// kustomization file instead of its contents. Paths are `./`-relative.
+    /// kustomization file instead of its contents. Paths are `./`-relative. `tree` is the
+    /// source's artifact, so what source-controller leaves out is not there.
     static func generatedResources(in directory: String, tree: any SourceTree) throws(SourceError) -> [String] {
         var resources: [String] = []
         try walk(directory, relative: ".", tree: tree, depth: 0, into: &resources)
@@ -27,7 +20,7 @@ enum FluxOverlay {
         _ directory: String, relative: String, tree: any SourceTree, depth: Int, into resources: inout [String]
     ) throws(SourceError) {
         guard depth < 64 else { throw .unreadable(path: directory, reason: "directories nest too deep (a symbolic link loop?)") }
-        for entry in try tree.entries(of: directory) where !ignoredNames.contains(entry) {
+        for entry in try tree.entries(of: directory) {
             let child = TreePath.join(directory, entry)
             let childRelative = relative + "/" + entry
             switch try tree.node(at: child) {

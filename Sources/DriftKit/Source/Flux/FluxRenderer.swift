@@ -2,10 +2,13 @@ import Foundation
 
 /// The Flux view of a repository: what each Flux `Kustomization` would apply.
 ///
-/// 1. The folder is scanned for Kustomization (and GitRepository) objects in its manifest
-///    files; files that mention Flux but do not parse are reported, not fatal.
+/// 1. The folder is scanned, as checked out, for Kustomization (source, ArtifactGenerator)
+///    objects in its manifest files; files that mention Flux but do not parse are reported,
+///    not fatal.
 /// 2. Each Kustomization whose source is this repository is built like kustomize-controller
-///    builds it: `spec.path` and everything it references are copied to a private folder, a
+///    builds it, from the files its source's artifact holds (`FluxArtifacts`: `.sourceignore`
+///    rules applied, or an ArtifactGenerator's ExternalArtifact composed):
+///    `spec.path` and everything it references are copied to a private folder, a
 ///    kustomization.yaml is generated if there is none, the Kustomization's settings are
 ///    written into it (`FluxOverlay`), kustomize builds it without load restrictions, then
 ///    `postBuild.substitute` runs on each object (`FluxSubstitution`), and owner labels and
@@ -38,6 +41,8 @@ public struct FluxRenderer {
         guard !scan.kustomizations.isEmpty else { throw .noKustomizations(folder: folder, tree: tree.name) }
         var sources = FluxSources(options: options)
         for source in scan.sources { sources.record(source, defaultNamespace: options.defaultNamespace) }
+        for generator in scan.artifactGenerators { sources.record(generator) }
+        let artifacts = FluxArtifacts(repository: tree)
 
         var definitions: [String: FluxKustomization] = [:]
         var order: [String] = []
@@ -58,7 +63,7 @@ public struct FluxRenderer {
             for key in pending {
                 guard let definition = definitions[key] else { continue }
                 do {
-                    results[key] = .success(try renderUnit(definition, sources: sources))
+                    results[key] = .success(try renderUnit(definition, sources: sources, artifacts: artifacts))
                 } catch {
                     results[key] = .failure(error)
                 }
@@ -70,6 +75,7 @@ public struct FluxRenderer {
                 for source in rendering.sources where sources.record(source, defaultNamespace: options.defaultNamespace) {
                     newSources = true
                 }
+                for generator in rendering.artifactGenerators where sources.record(generator) { newSources = true }
                 for child in rendering.kustomizations where child.key != key {
                     if let existing = definitions[child.key] {
                         guard existing.spec != child.spec else { continue }
@@ -111,6 +117,7 @@ public struct FluxRenderer {
         var kustomizations: [FluxKustomization] = []
         /// Source objects (GitRepository, HelmRepository, OCIRepository, Bucket).
         var sources: [Manifest] = []
+        var artifactGenerators: [FluxArtifactGenerator] = []
         var skipped: [FluxSkippedFile] = []
     }
 
@@ -154,7 +161,7 @@ public struct FluxRenderer {
         let data = try tree.contents(of: path)
         guard let text = String(data: data, encoding: .utf8) else { return }
         // Most manifests are not Flux objects: look before parsing.
-        guard text.contains("toolkit.fluxcd.io") else { return }
+        guard text.contains("toolkit.fluxcd.io") || text.contains(FluxArtifactGenerator.group) else { return }
         let documents: [YAMLDocument]
         do {
             documents = try YAML.documents(in: text, file: path)
@@ -169,6 +176,8 @@ public struct FluxRenderer {
                     scan.kustomizations.append(try fluxKustomization(object, source: source))
                 } else if FluxSources.isSource(object), let manifest = try? Manifest(object: object, source: source) {
                     scan.sources.append(manifest)
+                } else if FluxArtifactGenerator.isArtifactGenerator(object) {
+                    scan.artifactGenerators.append(try artifactGenerator(object, source: source))
                 }
             }
         }
@@ -192,6 +201,17 @@ public struct FluxRenderer {
         return try FluxKustomization(manifest: manifest, defaultNamespace: options.defaultNamespace)
     }
 
+    private func artifactGenerator(_ object: JSONValue, source: ManifestLocation) throws(FluxError) -> FluxArtifactGenerator {
+        let manifest: Manifest
+        do {
+            manifest = try Manifest(object: object, source: source)
+        } catch {
+            let name = object[["metadata", "name"]]?.stringValue ?? "(unnamed)"
+            throw .artifactGenerator(name: name, source: source, reason: error.description)
+        }
+        return try FluxArtifactGenerator(manifest: manifest, defaultNamespace: options.defaultNamespace)
+    }
+
     // MARK: - Rendering one Kustomization
 
     private struct Rendering {
@@ -200,12 +220,20 @@ public struct FluxRenderer {
         var kustomizations: [FluxKustomization] = []
         /// Source objects among the unit's objects.
         var sources: [Manifest] = []
-        /// Not rendered because its source is unknown; a newly seen GitRepository may change that.
+        var artifactGenerators: [FluxArtifactGenerator] = []
+        /// Not rendered because its source is unknown; a newly seen source or ArtifactGenerator
+        /// may change that.
         var waitingForSource = false
     }
 
-    private func renderUnit(_ flux: FluxKustomization, sources: FluxSources) throws(FluxError) -> Rendering {
-        if let why = sources.whyNotLocal(flux.sourceRef) {
+    private func renderUnit(
+        _ flux: FluxKustomization, sources: FluxSources, artifacts: FluxArtifacts
+    ) throws(FluxError) -> Rendering {
+        // Paths are relative to the source's artifact, which may not be this repository's layout.
+        let tree: any SourceTree
+        switch try artifacts.files(of: flux.sourceRef, sources: sources) {
+        case let .tree(files): tree = files
+        case let .notRead(why):
             let unit = FluxUnit(
                 kustomization: flux, notRendered: [FluxNotRendered(FluxReference(kind: "Kustomization", name: flux.name, namespace: flux.namespace), why: why)],
                 isRendered: false)
@@ -372,6 +400,9 @@ public struct FluxRenderer {
                 rendering.kustomizations.append(try FluxKustomization(manifest: manifest, defaultNamespace: options.defaultNamespace))
             } else if FluxSources.isSource(manifest.object) {
                 rendering.sources.append(manifest)
+            } else if FluxArtifactGenerator.isArtifactGenerator(manifest.object) {
+                rendering.artifactGenerators.append(
+                    try FluxArtifactGenerator(manifest: manifest, defaultNamespace: options.defaultNamespace))
             } else if FluxHelm.isHelmRelease(manifest) {
                 releases.append(manifest)
             }

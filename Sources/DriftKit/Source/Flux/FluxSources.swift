@@ -12,6 +12,8 @@ struct FluxSources: Sendable {
     private(set) var gitRepositories: [String: String] = [:]
     /// Every source object seen (GitRepository, HelmRepository, OCIRepository, Bucket).
     private var objects: [FluxReference: JSONValue] = [:]
+    /// ArtifactGenerator objects seen, by `namespace/name`.
+    private(set) var artifactGenerators: [String: FluxArtifactGenerator] = [:]
     let repositoryURLs: Set<String>
     let localSources: Set<String>
 
@@ -42,6 +44,14 @@ struct FluxSources: Sendable {
         if manifest.kind == "GitRepository" {
             gitRepositories[reference.key] = manifest.object[["spec", "url"]]?.stringValue ?? ""
         }
+        return true
+    }
+
+    /// Records an ArtifactGenerator object; returns whether it was new or changed.
+    @discardableResult
+    mutating func record(_ generator: FluxArtifactGenerator) -> Bool {
+        guard artifactGenerators[generator.key] != generator else { return false }
+        artifactGenerators[generator.key] = generator
         return true
     }
 
