@@ -110,7 +110,7 @@ struct FluxDependencyGraphTests {
         (["clusters/apps.yaml": kustomization("apps", path: "./apps", dependsOn: ["infrastructure"]), "apps/cm.yaml": configMap],
          "Flux Kustomization flux-system/apps (clusters/apps.yaml:1) depends on Kustomization flux-system/infrastructure"),
         (["clusters/apps.yaml": kustomization("apps", path: "./apps"), "apps/backend.yaml": release("backend", dependsOn: ["database"])],
-         "Flux HelmRelease web/backend (apps (Flux Kustomization flux-system/apps):1) depends on HelmRelease web/database"),
+         "Flux HelmRelease web/backend (apps/backend.yaml:1) depends on HelmRelease web/database"),
     ])
     func missing(files: [String: String], message: String) throws {
         let error = try #require(throws: FluxError.self) { try render(files) }

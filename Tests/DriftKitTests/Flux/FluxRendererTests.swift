@@ -83,6 +83,20 @@ struct FluxRendererTests {
         #expect(apps.manifests.allSatisfy { $0.source.file == "apps/production (Flux Kustomization flux-system/apps)" })
     }
 
+    @Test("each object names the repository file and line it was written at; the origin annotation is not compared")
+    func origins() throws {
+        let fixture = try repository()
+        let apps = try unit(try render(try fixture.revision()), "flux-system/apps")
+        let release = try #require(apps.manifests.first { $0.kind == "HelmRelease" })
+        #expect(release.source.origin == ManifestOrigin(file: "apps/base/podinfo/release.yaml", line: 1))
+        #expect(release.source.description == "apps/base/podinfo/release.yaml:1")
+        #expect(release.source.file == "apps/production (Flux Kustomization flux-system/apps)", "the section is still the unit's")
+        for manifest in apps.manifests {
+            #expect(manifest.object[["metadata", "annotations", "config.kubernetes.io/origin"]] == nil, "\(manifest.identity)")
+            #expect(manifest.source.origin != nil, "\(manifest.identity)")
+        }
+    }
+
     @Test("ssa and reconcile annotations decide what is checked")
     func perObjectAnnotations() throws {
         let fixture = try repository()

@@ -5,10 +5,10 @@ import Testing
 struct KustomizeOriginTests {
     @Test("origin annotations are asked for once, keeping other build metadata")
     func requesting() throws {
-        let plain = try #require(JSONValue.object(JSONObject([("resources", ["a.yaml"])])).objectValue)
+        let plain = JSONObject([("resources", JSONValue.array(["a.yaml"]))])
         let requested = try #require(KustomizeOrigin.requesting(in: plain))
         #expect(requested["buildMetadata"] == ["originAnnotations"])
-        let withOther = try #require(KustomizeOrigin.requesting(in: JSONObject([("buildMetadata", ["managedByLabel"])])))
+        let withOther = try #require(KustomizeOrigin.requesting(in: JSONObject([("buildMetadata", JSONValue.array(["managedByLabel"]))])))
         #expect(withOther["buildMetadata"] == ["managedByLabel", "originAnnotations"])
         #expect(KustomizeOrigin.requesting(in: requested) == nil, "a kustomization that asks for them itself keeps them")
     }

@@ -312,27 +312,63 @@ public struct FluxRenderer {
             throw .source(error)
         }
         let output: String
+        var origins: Origins?
         do {
             let folder = try MaterializedTree.create(in: kustomize.temporaryDirectory, purpose: "flux")
             defer { folder.remove() }
             try folder.copy(roots, from: tree)
             let edited = FluxOverlay.apply(flux, to: kustomization, componentExists: componentExists)
-            if let written = edited ?? (generated ? kustomization : nil) {
-                try folder.write(Data(JSONValue.object(written).jsonText(indent: 2).utf8), at: kustomizationPath)
+            func build(_ written: JSONObject?) throws(KustomizeError) -> String {
+                if let written { try folder.write(Data(JSONValue.object(written).jsonText(indent: 2).utf8), at: kustomizationPath) }
+                return try kustomize.build(
+                    absoluteDirectory: folder.absolute(path), display: display, treeName: tree.name, loadRestrictionsNone: true,
+                    materializedRoot: folder.root)
             }
-            output = try kustomize.build(
-                absoluteDirectory: folder.absolute(path), display: display, treeName: tree.name, loadRestrictionsNone: true,
-                materializedRoot: folder.root)
+            // Origin annotations name the file each object comes from. Not for encrypted objects,
+            // whose MAC covers their metadata; a kustomize too old to know them builds without.
+            let withOrigins = flux.decryptionProvider == nil ? KustomizeOrigin.requesting(in: edited ?? kustomization) : nil
+            if let withOrigins, let built = try? build(withOrigins) {
+                output = built
+                origins = Origins(tree: tree, root: path)
+            } else {
+                output = try build(edited ?? (generated || withOrigins != nil ? kustomization : nil))
+            }
         } catch {
             throw .render(kustomization: flux.key, source: flux.source, error)
         }
-        return try postBuild(output, flux: flux, display: display, sources: sources)
+        return try postBuild(output, flux: flux, display: display, sources: sources, origins: origins)
+    }
+
+    /// The files kustomize's origin annotations name, relative to the kustomization built.
+    private final class Origins {
+        let tree: any SourceTree
+        let root: String
+        /// Each file's text, read once.
+        private var texts: [String: String?] = [:]
+
+        init(tree: any SourceTree, root: String) {
+            self.tree = tree
+            self.root = root
+        }
+
+        /// The object without its origin annotation, and where it was written.
+        func take(_ object: JSONValue) -> (JSONValue, ManifestOrigin?) {
+            let (stripped, path) = KustomizeOrigin.taking(from: object)
+            guard let path, let file = TreePath.normalize(TreePath.join(root, path)) else { return (stripped, nil) }
+            if texts[file] == nil { texts[file] = .some((try? tree.contents(of: file)).flatMap { String(data: $0, encoding: .utf8) }) }
+            var line = 1
+            if case let text?? = texts[file] {
+                line = KustomizeOrigin.line(
+                    of: object["kind"]?.stringValue ?? "", named: object[["metadata", "name"]]?.stringValue ?? "", in: text, file: file)
+            }
+            return (stripped, ManifestOrigin(file: file, line: line))
+        }
     }
 
     // MARK: - After the build
 
     private func postBuild(
-        _ output: String, flux: FluxKustomization, display: String, sources: FluxSources
+        _ output: String, flux: FluxKustomization, display: String, sources: FluxSources, origins: Origins?
     ) throws(FluxError) -> Rendering {
         var notRendered: [FluxNotRendered] = []
         var unresolved = Set<String>()
@@ -357,13 +393,21 @@ public struct FluxRenderer {
             }
         }
 
-        let parsed: ParsedManifests
+        var parsed: ParsedManifests
         do {
             // kustomize-controller decrypts only for spec.decryption.provider: sops.
             parsed = try ManifestLoader.parse(
                 [ManifestFile(path: display, text: text)], decrypting: flux.decryptionProvider == "sops" ? options.sops : nil)
         } catch {
             throw .renderedObjects(kustomization: flux.key, error)
+        }
+        if let origins {
+            for index in parsed.manifests.indices {
+                (parsed.manifests[index].object, parsed.manifests[index].source.origin) = origins.take(parsed.manifests[index].object)
+            }
+            for index in parsed.skipped.indices {
+                (parsed.skipped[index].object, parsed.skipped[index].source.origin) = origins.take(parsed.skipped[index].object)
+            }
         }
 
         var rendering = Rendering(unit: FluxUnit(kustomization: flux))
