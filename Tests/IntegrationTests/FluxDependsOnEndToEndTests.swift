@@ -169,4 +169,61 @@ struct FluxDependsOnEndToEndTests {
             #expect(try FluxTestAPI.configMaps(in: namespace, client: client).isEmpty)
         }
     }
+
+    @Test("the apps layer in a second repository, mapped in drift.yaml sources: read at its ref without checkout, in its own section naming it, in sync after apply")
+    func twoRepositories() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let client = try await TestCluster.client()
+            try await FluxTestAPI.install(client: client)
+            let appsRepository = try RepositorySourcesEndToEndTests.repository([
+                "deploy/app.yaml": Self.configMap("app", namespace: namespace),
+            ])
+            // What is committed counts, not the clone's working tree.
+            try Self.configMap("app", namespace: namespace).replacingOccurrences(of: "fast", with: "uncommitted")
+                .write(toFile: appsRepository + "/deploy/app.yaml", atomically: true, encoding: .utf8)
+            var apps = Self.kustomization("apps", namespace: namespace, dependsOn: ["infrastructure"])
+                .replacingOccurrences(of: "path: ./apps", with: "path: ./deploy")
+                .replacingOccurrences(of: "name: flux-system\n    namespace: flux-system", with: "name: apps-repo\n    namespace: flux-system")
+            apps += "\n"
+            let root = try repository(namespace: namespace, extra: [
+                "clusters/apps.yaml": apps,
+                "clusters/sources.yaml": """
+                    apiVersion: source.toolkit.fluxcd.io/v1
+                    kind: GitRepository
+                    metadata:
+                      name: apps-repo
+                      namespace: flux-system
+                    spec:
+                      interval: 1m
+                      url: https://git.example.com/team/apps.git
+                      ref: {branch: main}
+                    """,
+                "drift.yaml": """
+                    apiVersion: drift.kubectl-drift.dev/v1alpha1
+                    kind: DriftConfig
+                    sources:
+                      - name: flux-system/apps-repo
+                        path: \(appsRepository)
+                    """,
+            ])
+            let commit = try TestCluster.run(["git", "-C", appsRepository, "rev-parse", "--short=7", "HEAD"]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+
+            let preview = try await DriftBinary.run(["diff", "--flux", "-f", "clusters", "-o", "json"], in: root)
+            #expect(preview.status == 1, "\(preview.output)\(preview.errorOutput)")
+            let groups = try JSONValue.parse(preview.output)["groups"]?.arrayValue ?? []
+            let appsGroup = try #require(groups.first { $0["title"]?.stringValue?.hasPrefix("Flux Kustomization \(namespace)/apps (") == true })
+            #expect(appsGroup["title"]?.stringValue?.contains(
+                "from GitRepository flux-system/apps-repo (\(appsRepository) at main, \(commit))") == true, "\(appsGroup)")
+            #expect(appsGroup["order"] == 2)
+            #expect(appsGroup["objects"]?.arrayValue?.map { $0["name"] } == ["app"])
+
+            let applied = try await DriftBinary.run(["apply", "--flux", "-f", "clusters"], in: root)
+            #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")
+            let app = try client.get("/api/v1/namespaces/\(namespace)/configmaps/app")
+            #expect(app[["data", "mode"]] == "fast", "the committed file, not the clone's working tree")
+            let inSync = try await DriftBinary.run(["diff", "--flux", "-f", "clusters"], in: root)
+            #expect(inSync.status == 0, "\(inSync.output)\(inSync.errorOutput)")
+        }
+    }
 }

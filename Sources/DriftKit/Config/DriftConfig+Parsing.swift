@@ -31,7 +31,7 @@ private struct ConfigReader {
     static let topLevelKeys = [
         "apiVersion", "kind", "paths", "flux", "kustomize", "cluster", "fieldManager", "concurrency", "exclude",
         "ignoreDifferences", "ignoreManagers", "handEditManagers", "prune", "applySet", "hook", "watch", "suspend", "notify", "notifyOn",
-        "skipUnhealthy", "helm", "decryption",
+        "skipUnhealthy", "helm", "decryption", "sources",
     ]
     static let fluxRuleKeys = ["paths", "managers", "target"]
     static let argoRuleKeys = ["group", "kind", "name", "namespace", "jsonPointers", "managedFieldsManagers", "jqPathExpressions"]
@@ -209,6 +209,10 @@ private struct ConfigReader {
                 config.hook = try hook(value, at: path)
             case "watch":
                 config.watch = try watch(value, at: path)
+            case "sources":
+                for (index, item) in try list(value, at: path).enumerated() {
+                    config.sources.append(try sourceMapping(item, at: path.appending(index)))
+                }
             case "helm":
                 for (key, member) in try mapping(value, at: path).orderedMembers {
                     guard key == "charts" else { throw unknownKey(key, at: path, allowed: ["charts"]) }
@@ -369,6 +373,34 @@ private struct ConfigReader {
     }
 
     /// The `watch:` section, strict as the rest of the file.
+    /// One `sources:` entry: `name` (or `namespace/name`), optional `namespace`, `path` and `ref`.
+    private func sourceMapping(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.SourceMapping {
+        var name: String?
+        var namespace: String?
+        var folder: String?
+        var ref: String?
+        for (key, member) in try mapping(value, at: path).orderedMembers {
+            let memberPath = path.appending(key)
+            switch key {
+            case "name":
+                let text = try nonEmptyString(member, at: memberPath)
+                let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count <= 2, !parts.contains(where: \.isEmpty) else {
+                    throw invalid(memberPath, "expected a GitRepository name or namespace/name, such as flux-system/tenant-a, found \"\(text)\"")
+                }
+                if parts.count == 2 { namespace = String(parts[0]) }
+                name = String(parts.last!)
+            case "namespace": namespace = try nonEmptyString(member, at: memberPath)
+            case "path": folder = try nonEmptyString(member, at: memberPath)
+            case "ref": ref = try nonEmptyString(member, at: memberPath)
+            default: throw unknownKey(key, at: path, allowed: ["name", "namespace", "path", "ref"])
+            }
+        }
+        guard let name else { throw .missingKey(location(path.appending("name"))) }
+        guard let folder else { throw .missingKey(location(path.appending("path"))) }
+        return DriftConfig.SourceMapping(name: name, namespace: namespace, path: folder, ref: ref)
+    }
+
     private func watch(_ value: JSONValue, at path: ConfigKeyPath) throws(DriftConfigError) -> DriftConfig.WatchSettings {
         var settings = DriftConfig.WatchSettings()
         for (key, member) in try mapping(value, at: path).orderedMembers {

@@ -119,6 +119,26 @@ public struct DriftConfig: Sendable, Equatable {
         public init() {}
     }
 
+    /// A Flux GitRepository read from a local clone (`sources:`).
+    public struct SourceMapping: Sendable, Equatable {
+        public var name: String
+        /// nil matches the name in any namespace.
+        public var namespace: String?
+        /// The clone's folder, as written (relative to the repository root unless absolute).
+        public var path: String
+        /// The revision to read; nil for what the GitRepository's `spec.ref` names.
+        public var ref: String?
+
+        public init(name: String, namespace: String? = nil, path: String, ref: String? = nil) {
+            self.name = name
+            self.namespace = namespace
+            self.path = path
+            self.ref = ref
+        }
+    }
+
+    /// Flux GitRepositories other than this repository, mapped to local clones.
+    public var sources: [SourceMapping] = []
     /// Folders of packaged Helm charts (`helm.charts`), relative to the repository root, for
     /// HelmReleases whose chart comes from a Helm repository or an OCI registry.
     public var helmCharts: [String] = []

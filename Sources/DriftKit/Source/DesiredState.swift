@@ -194,6 +194,12 @@ public struct DesiredStateRequest {
         let folders = (config?.helmCharts ?? []).map { Self.absolute($0, in: repositoryFolder) }
             + source.chartFolders.map { Self.absolute($0, in: currentDirectory) }
         options.charts = HelmChartStore.standard(folders: folders, environment: environment)
+        options.sourceClones = (config?.sources ?? []).map { mapping in
+            FluxSourceClone(
+                name: mapping.name, namespace: mapping.namespace, path: Self.absolute(mapping.path, in: repositoryFolder),
+                ref: mapping.ref, written: mapping.path)
+        }
+        options.environment = environment
         options.concurrency = concurrency ?? config?.concurrency ?? DriftOptions.defaultConcurrency
         // Each Kustomization's spec.decryption says whether its objects are decrypted.
         options.sops = try sopsCommand(required: false)

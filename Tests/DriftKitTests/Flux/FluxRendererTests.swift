@@ -125,7 +125,8 @@ struct FluxRendererTests {
         #expect(tenant.manifests.isEmpty)
         #expect(tenant.notRendered == [FluxNotRendered(
             FluxReference(kind: "Kustomization", name: "tenant-a", namespace: "flux-system"),
-            why: "its source GitRepository flux-system/tenant-a fetches https://github.com/example/tenant-a, another repository")])
+            why: "its source GitRepository flux-system/tenant-a fetches https://github.com/example/tenant-a, another repository "
+                + "(map it to a local clone in drift.yaml sources to check it)")])
 
         // Without remote URLs, the bootstrap GitRepository is taken to be this repository.
         let withoutURLs = try render(try fixture.revision(), options: FluxOptions())

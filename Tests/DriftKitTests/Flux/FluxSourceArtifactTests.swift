@@ -158,7 +158,8 @@ struct FluxSourceArtifactTests {
             + "OCIRepository flux-system/manifests, which is not this Git repository"),
         (generator(sourceName: "other"),
          "its source ExternalArtifact flux-system/apps (ArtifactGenerator flux-system/flux-system) copies from @monorepo: "
-            + "its source GitRepository flux-system/other is not defined in this repository"),
+            + "its source GitRepository flux-system/other is not defined in this repository "
+            + "(map it to a local clone in drift.yaml sources to check it)"),
         (generator(strategy: "Merge"),
          "its source ExternalArtifact flux-system/apps (ArtifactGenerator flux-system/flux-system) copies "
             + "@monorepo/apps/production/** with strategy Merge, which is not read"),

@@ -10,17 +10,26 @@
 /// `Overwrite`) is not read, and the answer says why.
 final class FluxArtifacts {
     let repository: any SourceTree
+    /// GitRepositories of other repositories read from local clones (drift.yaml `sources`).
+    let clones: [FluxSourceClone]
+    let environment: [String: String]
     /// GitRepository artifacts by `spec.ignore`, since loading `.sourceignore` files walks the tree.
     private var gitRepositoryTrees: [String?: IgnoringTree] = [:]
+    /// The artifacts of mapped clones, by GitRepository.
+    private var cloneTrees: [FluxReference: IgnoringTree] = [:]
     /// ExternalArtifacts compose others; more levels than this means a cycle.
     static let maximumDepth = 8
 
-    init(repository: any SourceTree) {
+    init(repository: any SourceTree, clones: [FluxSourceClone] = [], environment: [String: String] = [:]) {
         self.repository = repository
+        self.clones = clones
+        self.environment = environment
     }
 
     enum Resolution {
-        case tree(any SourceTree)
+        /// The files, and for another repository's clone or a composed artifact, what they are
+        /// (`GitRepository flux-system/tenant-a (../tenant-a at main, 3f2a9c1)`).
+        case tree(any SourceTree, from: String?)
         /// Why the source is not read.
         case notRead(String)
     }
@@ -32,8 +41,16 @@ final class FluxArtifacts {
 
     private func files(of reference: FluxReference, sources: FluxSources, depth: Int) throws(FluxError) -> Resolution {
         guard reference.kind == "ExternalArtifact" else {
-            if let why = sources.whyNotLocal(reference) { return .notRead(why) }
-            return .tree(try gitRepository(ignoring: sources.object(reference)?[["spec", "ignore"]]?.stringValue))
+            let specIgnore = sources.object(reference)?[["spec", "ignore"]]?.stringValue
+            guard let why = sources.whyNotLocal(reference) else {
+                return .tree(try gitRepository(ignoring: specIgnore), from: nil)
+            }
+            guard let clone = clones.first(where: { $0.maps(reference) }) else {
+                let hint = reference.kind == "GitRepository" ? " (map it to a local clone in drift.yaml sources to check it)" : ""
+                return .notRead(why + hint)
+            }
+            let tree = try cloneTree(reference, clone: clone, sources: sources, specIgnore: specIgnore)
+            return .tree(tree, from: tree.name)
         }
         guard depth < Self.maximumDepth else {
             return .notRead("its source \(reference) is composed from ExternalArtifacts that compose each other")
@@ -57,7 +74,7 @@ final class FluxArtifacts {
             // An alias not in spec.sources fails the copy rule, reported by compose.
             guard let source = generator.sources[alias] else { continue }
             switch try files(of: source, sources: sources, depth: depth + 1) {
-            case let .tree(tree): trees[alias] = tree
+            case let .tree(tree, _): trees[alias] = tree
             case let .notRead(why):
                 guard source.kind == "GitRepository" || source.kind == "ExternalArtifact" else {
                     return .notRead("\(described) copies from @\(alias), \(source), which is not this Git repository")
@@ -67,7 +84,24 @@ final class FluxArtifacts {
         }
         let composed = try generator.compose(artifact, sources: trees, name: "ExternalArtifact \(reference.key) of \(repository.name)")
         // source-watcher archives the composed files with source-controller's default exclusions.
-        return .tree(IgnoringTree(composed, ignoring: .defaultExclusions))
+        return .tree(IgnoringTree(composed, ignoring: .defaultExclusions), from: "\(reference) (ArtifactGenerator \(generator.key))")
+    }
+
+    /// A mapped clone's artifact at its revision, as source-controller would fetch it.
+    private func cloneTree(
+        _ reference: FluxReference, clone: FluxSourceClone, sources: FluxSources, specIgnore: String?
+    ) throws(FluxError) -> IgnoringTree {
+        if let tree = cloneTrees[reference] { return tree }
+        let files = try clone.tree(for: reference, object: sources.object(reference), environment: environment)
+        let ignore: SourceIgnore
+        do {
+            ignore = try SourceIgnore.gitRepository(files, specIgnore: specIgnore)
+        } catch {
+            throw .source(error)
+        }
+        let tree = IgnoringTree(files, ignoring: ignore)
+        cloneTrees[reference] = tree
+        return tree
     }
 
     private func gitRepository(ignoring specIgnore: String?) throws(FluxError) -> IgnoringTree {

@@ -22,6 +22,8 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
     /// An ArtifactGenerator the API server would refuse, or whose copy rules fail as they
     /// would in source-watcher (no file matches, nothing left after `exclude`, ...).
     case artifactGenerator(name: String, source: ManifestLocation, reason: String)
+    /// A GitRepository drift.yaml `sources` maps to a local clone cannot be read there.
+    case sourceClone(source: String, path: String, reason: String)
     /// A `dependsOn` entry names a Kustomization or HelmRelease the repository does not define.
     case missingDependency(dependent: String, source: ManifestLocation?, dependency: String)
     /// `dependsOn` entries form a cycle: each waits for the next, the last for the first.
@@ -53,6 +55,8 @@ public enum FluxError: Error, Equatable, CustomStringConvertible {
             return "cannot render HelmRelease \(release) (\(source)): \(message)"
         case let .artifactGenerator(name, source, reason):
             return "ArtifactGenerator \(name) (\(source)): \(reason)"
+        case let .sourceClone(source, path, reason):
+            return "cannot read \(source) from \(path), where drift.yaml sources maps it: \(reason)"
         case let .missingDependency(dependent, source, dependency):
             return "Flux \(dependent)\(source.map { " (\($0))" } ?? "") depends on \(dependency), which is not defined in this "
                 + "repository: Flux would wait for it forever"

@@ -40,15 +40,18 @@ struct FluxHelm: Sendable {
     }
 
     /// Renders `releases`, running helm for several at once; outcomes keep their order.
+    /// - Parameter files: the files of a chart's source (this repository, a mapped clone, an
+    ///   ExternalArtifact), or why they are not read.
     func render(
-        _ releases: [Manifest], defaultNamespace: String, sources: FluxSources, tree: any SourceTree
+        _ releases: [Manifest], defaultNamespace: String, sources: FluxSources,
+        files: (FluxReference) throws(FluxError) -> FluxArtifacts.Resolution
     ) throws(FluxError) -> [Outcome] {
         // Reading the tree and the cluster happens here, one release after another; only
         // the helm and kustomize processes, which read private copies, run side by side.
         var prepared: [Preparation] = []
         defer { for case let .ready(job) in prepared { job.folder.remove() } }
         for release in releases {
-            prepared.append(try prepare(release, defaultNamespace: defaultNamespace, sources: sources, tree: tree))
+            prepared.append(try prepare(release, defaultNamespace: defaultNamespace, sources: sources, files: files))
         }
         let jobs = prepared.compactMap { preparation -> Job? in
             if case let .ready(job) = preparation { return job }
@@ -86,7 +89,8 @@ struct FluxHelm: Sendable {
     }
 
     private func prepare(
-        _ manifest: Manifest, defaultNamespace: String, sources: FluxSources, tree: any SourceTree
+        _ manifest: Manifest, defaultNamespace: String, sources: FluxSources,
+        files: (FluxReference) throws(FluxError) -> FluxArtifacts.Resolution
     ) throws(FluxError) -> Preparation {
         let spec = try FluxHelmReleaseSpec(manifest: manifest, defaultNamespace: defaultNamespace)
         let key = "\(spec.namespace)/\(spec.name)"
@@ -97,7 +101,7 @@ struct FluxHelm: Sendable {
 
         guard let helm else { return skip("helm is not on PATH (name one with --helm-cmd)") }
         let chart: ChartLocation
-        switch locateChart(spec, sources: sources, tree: tree) {
+        switch try locateChart(spec, sources: sources, files: files) {
         case let .located(location): chart = location
         case let .unavailable(why): return skip(why)
         case let .invalid(message): throw failure(message)
@@ -121,7 +125,7 @@ struct FluxHelm: Sendable {
             let chartPath: String
             var hasCRDs = spec.includeCRDs
             switch chart {
-            case let .folder(path, valuesFiles):
+            case let .folder(path, valuesFiles, tree, _):
                 try folder.copy([path] + valuesFiles, from: tree)
                 chartPath = folder.absolute(path)
                 arguments += [chartPath, "--namespace", spec.releaseNamespace]
@@ -153,13 +157,14 @@ struct FluxHelm: Sendable {
 
     /// Where a release's chart is on this machine.
     private enum ChartLocation: CustomStringConvertible {
-        /// A chart folder of this repository (a tree path) and the values files to read before the release's values.
-        case folder(String, valuesFiles: [String])
+        /// A chart folder (a tree path) of this repository or of `from` (a mapped clone, an
+        /// ExternalArtifact), and the values files to read before the release's values.
+        case folder(String, valuesFiles: [String], tree: any SourceTree, from: String?)
         case packaged(HelmChartStore.Chart)
 
         var description: String {
             switch self {
-            case let .folder(path, _): return "\(path) in this repository"
+            case let .folder(path, _, _, from): return "\(path.isEmpty ? "." : path) in \(from ?? "this repository")"
             case let .packaged(chart): return "\((chart.path as NSString).lastPathComponent) (\(chart.path))"
             }
         }
@@ -171,26 +176,33 @@ struct FluxHelm: Sendable {
         case invalid(String)
     }
 
-    private func locateChart(_ spec: FluxHelmReleaseSpec, sources: FluxSources, tree: any SourceTree) -> ChartSearch {
+    private func locateChart(
+        _ spec: FluxHelmReleaseSpec, sources: FluxSources, files: (FluxReference) throws(FluxError) -> FluxArtifacts.Resolution
+    ) throws(FluxError) -> ChartSearch {
         switch spec.chart {
         case let .template(chart, version, sourceRef, valuesFiles):
             switch sourceRef.kind {
-            case "GitRepository", "Bucket":
-                if let why = sources.whyNotLocal(sourceRef) { return .unavailable(why) }
+            case "GitRepository", "Bucket", "ExternalArtifact":
+                let tree: any SourceTree
+                let from: String?
+                switch try files(sourceRef) {
+                case let .tree(found, name): (tree, from) = (found, name)
+                case let .notRead(why): return .unavailable(why)
+                }
                 guard let path = TreePath.normalize(chart) else {
                     return .invalid("the chart path \(chart) climbs above the repository root")
                 }
                 guard (try? tree.node(at: path)) == .directory else {
                     return .invalid("the chart folder \(chart) does not exist in \(tree.name)")
                 }
-                var files: [String] = []
+                var valuesPaths: [String] = []
                 for file in valuesFiles {
                     guard let filePath = TreePath.normalize(file), (try? tree.node(at: filePath)) == .file else {
                         return .invalid("the values file \(file) (spec.chart.spec.valuesFiles) does not exist in \(tree.name)")
                     }
-                    files.append(filePath)
+                    valuesPaths.append(filePath)
                 }
-                return .located(.folder(path, valuesFiles: files))
+                return .located(.folder(path, valuesFiles: valuesPaths, tree: tree, from: from))
             case "HelmRepository":
                 guard valuesFiles.isEmpty else {
                     return .unavailable("its valuesFiles are read from inside the packaged chart \(chart), which is not done")
@@ -201,8 +213,19 @@ struct FluxHelm: Sendable {
                 return .unavailable("its chart source is \(sourceRef), which is not read")
             }
         case let .reference(reference):
+            if reference.kind == "ExternalArtifact" {
+                // The artifact's root is the chart.
+                switch try files(reference) {
+                case let .tree(tree, from):
+                    guard (try? tree.node(at: "Chart.yaml")) == .file else {
+                        return .invalid("its chartRef \(reference) holds no Chart.yaml at its root")
+                    }
+                    return .located(.folder("", valuesFiles: [], tree: tree, from: from ?? reference.description))
+                case let .notRead(why): return .unavailable(why)
+                }
+            }
             guard reference.kind == "OCIRepository" else {
-                return .unavailable("its chartRef is \(reference); only OCIRepository chart references are read")
+                return .unavailable("its chartRef is \(reference); only OCIRepository and ExternalArtifact chart references are read")
             }
             guard let repository = sources.object(reference) else {
                 return .unavailable("its chartRef \(reference) is not defined in this repository")

@@ -42,7 +42,7 @@ public struct FluxRenderer {
         var sources = FluxSources(options: options)
         for source in scan.sources { sources.record(source, defaultNamespace: options.defaultNamespace) }
         for generator in scan.artifactGenerators { sources.record(generator) }
-        let artifacts = FluxArtifacts(repository: tree)
+        let artifacts = FluxArtifacts(repository: tree, clones: options.sourceClones, environment: options.environment)
 
         var definitions: [String: FluxKustomization] = [:]
         var order: [String] = []
@@ -231,8 +231,9 @@ public struct FluxRenderer {
     ) throws(FluxError) -> Rendering {
         // Paths are relative to the source's artifact, which may not be this repository's layout.
         let tree: any SourceTree
+        let sourceName: String?
         switch try artifacts.files(of: flux.sourceRef, sources: sources) {
-        case let .tree(files): tree = files
+        case let .tree(files, from): (tree, sourceName) = (files, from)
         case let .notRead(why):
             let unit = FluxUnit(
                 kustomization: flux, notRendered: [FluxNotRendered(FluxReference(kind: "Kustomization", name: flux.name, namespace: flux.namespace), why: why)],
@@ -336,7 +337,9 @@ public struct FluxRenderer {
         } catch {
             throw .render(kustomization: flux.key, source: flux.source, error)
         }
-        return try postBuild(output, flux: flux, display: display, sources: sources, origins: origins)
+        var rendering = try postBuild(output, flux: flux, display: display, sources: sources, artifacts: artifacts, origins: origins)
+        rendering.unit.sourceName = sourceName
+        return rendering
     }
 
     /// The files kustomize's origin annotations name, relative to the kustomization built.
@@ -368,7 +371,8 @@ public struct FluxRenderer {
     // MARK: - After the build
 
     private func postBuild(
-        _ output: String, flux: FluxKustomization, display: String, sources: FluxSources, origins: Origins?
+        _ output: String, flux: FluxKustomization, display: String, sources: FluxSources, artifacts: FluxArtifacts,
+        origins: Origins?
     ) throws(FluxError) -> Rendering {
         var notRendered: [FluxNotRendered] = []
         var unresolved = Set<String>()
@@ -454,7 +458,10 @@ public struct FluxRenderer {
         let helm = FluxHelm(
             helm: options.helm, charts: options.charts, kustomize: kustomize, ownerLabels: options.ownerLabels,
             readValues: options.substituteFrom, concurrency: options.concurrency)
-        for outcome in try helm.render(releases, defaultNamespace: options.defaultNamespace, sources: sources, tree: tree) {
+        let outcomes = try helm.render(releases, defaultNamespace: options.defaultNamespace, sources: sources) {
+            reference throws(FluxError) in try artifacts.files(of: reference, sources: sources)
+        }
+        for outcome in outcomes {
             switch outcome {
             case let .rendered(release, objects):
                 rendering.unit.helmReleases.append(release)

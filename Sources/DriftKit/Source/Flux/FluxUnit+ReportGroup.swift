@@ -5,6 +5,7 @@ extension FluxUnit {
     /// - Parameter graph: with Flux `dependsOn`, when the unit is applied and what it waits for.
     public func reportGroup(_ live: FluxLiveState, graph: FluxDependencyGraph? = nil) -> ReportGroup {
         var flags: [String] = ["path \(path)"]
+        if let sourceName { flags.append("from \(sourceName)") }
         var notes: [String] = []
         let node = FluxReference(kind: "Kustomization", name: name, namespace: namespace)
         let order = graph.flatMap { $0.depth[node] }.map { $0 + 1 }

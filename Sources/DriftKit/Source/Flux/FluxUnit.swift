@@ -33,6 +33,9 @@ public struct FluxUnit: Sendable {
     public var prune: Bool { kustomization.prune }
     /// Whether the unit's path was rendered at all (false for another repository's source).
     public var isRendered: Bool
+    /// What the unit's files come from when it is not this repository: a mapped clone at its
+    /// revision, or an ExternalArtifact; nil for this repository.
+    public var sourceName: String?
 
     public init(
         kustomization: FluxKustomization, manifests: [Manifest] = [], existenceOnly: Set<ObjectIdentity> = [],
@@ -185,6 +188,10 @@ public struct FluxOptions: Sendable {
     public var ownerLabels: Bool
     /// `helm template` for HelmReleases; nil lists them as not rendered.
     public var helm: HelmCommand?
+    /// GitRepositories other than this repository, read from local clones (drift.yaml `sources`).
+    public var sourceClones: [FluxSourceClone] = []
+    /// For reading those clones (`GIT_*` variables are left out).
+    public var environment: [String: String] = [:]
     /// Packaged charts on this machine, for charts of Helm repositories and OCI registries.
     public var charts: HelmChartStore
     /// helm processes at once.

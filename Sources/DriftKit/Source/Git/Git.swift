@@ -190,11 +190,11 @@ public final class GitCommit {
     /// The first line of the commit message.
     public var summary: String { git_commit_summary(pointer).map { String(cString: $0) } ?? "" }
 
-    /// The commit's files as a tree.
-    public func tree() throws(GitError) -> GitRevisionTree {
+    /// The commit's files as a tree, named `revision main (3f2a9c1)` in messages unless `name` says otherwise.
+    public func tree(named name: String? = nil) throws(GitError) -> GitRevisionTree {
         var tree: OpaquePointer?
         try Git.check(git_commit_tree(&tree, pointer), "reading the tree of \(revision)")
         guard let tree else { throw .library(action: "reading the tree of \(revision)", message: "no tree") }
-        return GitRevisionTree(pointer: tree, repository: repository, name: "revision \(revision) (\(shortID))")
+        return GitRevisionTree(pointer: tree, repository: repository, name: name ?? "revision \(revision) (\(shortID))")
     }
 }
