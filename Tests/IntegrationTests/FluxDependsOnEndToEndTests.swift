@@ -83,9 +83,13 @@ struct FluxDependsOnEndToEndTests {
             let preview = try await DriftBinary.run(["diff", "--flux", "-f", "clusters", "-o", "json"], in: root)
             #expect(preview.status == 1, "\(preview.output)\(preview.errorOutput)")
             let groups = try JSONValue.parse(preview.output)["groups"]?.arrayValue ?? []
-            #expect(groups.map { $0["order"] } == [1, 1, 2], "\(groups)")
-            #expect(groups.last?["title"]?.stringValue?.hasPrefix("Flux Kustomization \(namespace)/apps (") == true)
-            #expect(groups.last?["dependsOn"] == [.string("Kustomization \(namespace)/infrastructure")])
+            let titles = groups.compactMap { $0["title"]?.stringValue?.split(separator: " (").first.map(String.init) }
+            #expect(titles == [
+                "Flux Kustomization \(namespace)/infrastructure", "Flux Kustomization \(namespace)/other",
+                "Flux Kustomization \(namespace)/apps", "Flux HelmRelease \(namespace)/controller",
+            ], "in the order apply applies them: a HelmRelease after the Kustomization that applies it")
+            #expect(groups.map { $0["order"] } == [1, 1, 2, 2], "\(groups)")
+            #expect(groups[2]["dependsOn"] == [.string("Kustomization \(namespace)/infrastructure")])
             #expect(groups.first?["title"]?.stringValue?.contains("applied first") == true)
 
             let applied = try await DriftBinary.run(["apply", "--flux", "-f", "clusters"], in: root)
@@ -103,7 +107,11 @@ struct FluxDependsOnEndToEndTests {
             func members(_ title: String) -> [JSONValue] {
                 sections.first { $0["title"]?.stringValue?.hasPrefix("Flux Kustomization \(namespace)/\(title) (") == true }?["objects"]?.arrayValue ?? []
             }
-            #expect(members("infrastructure").contains { $0["name"] == "controller-settings" }, "a HelmRelease's objects are in its Kustomization's section")
+            func members(of release: String) -> [JSONValue] {
+                sections.first { $0["title"]?.stringValue?.hasPrefix("Flux HelmRelease \(namespace)/\(release) (") == true }?["objects"]?.arrayValue ?? []
+            }
+            #expect(members(of: "controller").map { $0["name"] } == ["controller-settings"], "a HelmRelease's objects are in its own section")
+            #expect(members("infrastructure").compactMap { $0["name"]?.stringValue }.sorted() == ["controller", "infra-settings"])
             #expect(members("apps").map { $0["name"] } == ["app"])
             let statuses = try objects(drifted.output)
             #expect(statuses["ConfigMap/controller-settings"]?["status"] == "drifted")

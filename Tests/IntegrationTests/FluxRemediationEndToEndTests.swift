@@ -226,11 +226,15 @@ struct FluxRemediationEndToEndTests {
 
             let preview = try await DriftBinary.run(["diff", "--flux", "-f", "clusters", "-o", "json"], in: root, environment: environment)
             #expect(preview.status == 1, "\(preview.output)\(preview.errorOutput)")
-            let group = try #require(JSONValue.parse(preview.output)["groups"]?.arrayValue?.first)
+            let groups = try JSONValue.parse(preview.output)["groups"]?.arrayValue ?? []
+            let group = try #require(groups.first)
             #expect(group["suspended"] == nil, "the Kustomization itself is not suspended")
-            #expect(group["notes"]?.arrayValue?.contains(
+            let releaseGroup = try #require(groups.last)
+            #expect(releaseGroup["title"]?.stringValue?.hasPrefix("Flux HelmRelease \(namespace)/greeter (") == true, "\(groups)")
+            #expect(releaseGroup["suspended"] == .string(suspension))
+            #expect(releaseGroup["notes"]?.arrayValue?.contains(
                 .string("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")) == true,
-                "\(group)")
+                "\(releaseGroup)")
 
             let applied = try await DriftBinary.run(["apply", "--flux", "-f", "clusters", "-o", "json"], in: root, environment: environment)
             #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")

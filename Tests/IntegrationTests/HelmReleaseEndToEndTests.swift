@@ -89,8 +89,14 @@ struct HelmReleaseEndToEndTests {
             let missing = try objects(before.output)
             #expect(missing["ConfigMap/greeter-settings"]?["status"] == "missing")
             #expect(missing["Service/greeter"]?["status"] == "missing")
-            let group = try #require(JSONValue.parse(before.output)["groups"]?.arrayValue?.first)
-            #expect(group["objects"]?.arrayValue?.contains(["group": "", "kind": "Service", "namespace": .string(namespace), "name": "greeter"]) == true)
+            let groups = try JSONValue.parse(before.output)["groups"]?.arrayValue ?? []
+            #expect(groups.first?["objects"] == [
+                ["group": "helm.toolkit.fluxcd.io", "kind": "HelmRelease", "namespace": .string(namespace), "name": "greeter"],
+            ], "the Kustomization's section holds the HelmRelease")
+            let release = try #require(groups.last)
+            #expect(release["title"] == .string("Flux HelmRelease \(namespace)/greeter (release \(namespace)/greeter, "
+                + "chart charts/greeter in this repository, driftDetection enabled, applied by Kustomization \(namespace)/apps)"))
+            #expect(release["objects"]?.arrayValue?.contains(["group": "", "kind": "Service", "namespace": .string(namespace), "name": "greeter"]) == true)
 
             let applied = try await DriftBinary.run(["apply", "--flux", "-f", "clusters"], in: root)
             #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")
@@ -164,8 +170,9 @@ struct HelmReleaseEndToEndTests {
             let drifted = try await DriftBinary.run(["diff", "--flux", "-f", "clusters", "-o", "json"], in: root)
             #expect(drifted.status == 1, "\(drifted.output)\(drifted.errorOutput)")
             let mode = spec.isEmpty ? "disabled" : "warn"
-            let notes = try #require(JSONValue.parse(drifted.output)["groups"]?.arrayValue?.first?["notes"]?.arrayValue)
-            #expect(notes.contains { $0.stringValue?.contains("as helm-controller with driftDetection \(mode), leaves drifted ones") == true }, "\(notes)")
+            let notes = try #require(JSONValue.parse(drifted.output)["groups"]?.arrayValue?.last?["notes"]?.arrayValue)
+            #expect(notes == [.string("its objects' drift is shown; kubectl drift apply creates missing ones and, as helm-controller "
+                + "with driftDetection \(mode), leaves drifted ones")])
 
             let applied = try await DriftBinary.run(["apply", "--flux", "-f", "clusters", "-o", "json"], in: root)
             #expect(applied.status == 0, "\(applied.output)\(applied.errorOutput)")

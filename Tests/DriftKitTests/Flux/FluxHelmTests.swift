@@ -143,6 +143,8 @@ struct FluxHelmTests {
         }
         let crd = try #require(unit.manifests.first { $0.kind == "CustomResourceDefinition" })
         #expect(crd.namespace == nil)
+        #expect(configMap.source.origin == ManifestOrigin(file: "charts/greeter/templates/configmap.yaml", line: 1))
+        #expect(service.source.description == "charts/greeter/templates/service.yaml:1", "reports name the template a person edits")
         let release = try #require(unit.helmReleases.first)
         #expect(release.releaseName == "frontend-greeter")
         #expect(release.releaseNamespace == "frontend")
@@ -403,5 +405,25 @@ struct FluxHelmTests {
         let skipped = try #require(unit.skipped.first)
         #expect(skipped.reason == .helmHook("pre-install,pre-upgrade"))
         #expect(skipped.source.file == "HelmRelease web/greeter (helm template)")
+    }
+
+    @Test("an object of a template with several documents names the line its document starts on")
+    func templateLines() throws {
+        let template = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: first
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: second
+            """
+        let unit = try render(["apps/release.yaml": Self.release(), "charts/greeter/templates/pair.yaml": template], helm: try realHelm())
+        let second = try #require(unit.manifests.first { $0.name == "second" })
+        #expect(second.source.origin == ManifestOrigin(file: "charts/greeter/templates/pair.yaml", line: 6))
+        let first = try #require(unit.manifests.first { $0.name == "first" })
+        #expect(first.source.origin == ManifestOrigin(file: "charts/greeter/templates/pair.yaml", line: 1))
     }
 }

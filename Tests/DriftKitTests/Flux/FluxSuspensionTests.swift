@@ -86,16 +86,26 @@ struct FluxSuspensionTests {
         #expect(group.notes.first == "suspended: \(reason); its drift is shown, kubectl drift apply leaves it alone")
     }
 
-    @Test("an active unit's group is not marked; a suspended HelmRelease of it is a note")
+    @Test("an active unit's group is not marked; a suspended HelmRelease of it is a section of its own, marked")
     func activeGroup() throws {
         let unit = try Self.unit(releaseSuspend: true)
-        let group = unit.reportGroup(FluxLiveState(units: [unit], kustomizations: [:]))
+        let live = FluxLiveState(units: [unit], kustomizations: [:])
+        let group = unit.reportGroup(live)
         #expect(group.title == "Flux Kustomization flux-system/apps (path ./apps, prune)")
         #expect(group.suspended == nil)
-        #expect(group.notes == [
-            "HelmRelease web/greeter: release web/greeter, driftDetection disabled",
+        #expect(group.notes == [])
+        #expect(!group.sources.contains(Self.releaseFile), "the release's objects are in its own section")
+        let releases = unit.releaseGroups(live)
+        let release = try #require(releases.first)
+        #expect(releases.count == 1)
+        #expect(release.title == "Flux HelmRelease web/greeter (release web/greeter, driftDetection disabled, "
+            + "applied by Kustomization flux-system/apps, suspended in Git)")
+        #expect(release.sources == [Self.releaseFile])
+        #expect(release.suspended == "the Flux HelmRelease web/greeter has spec.suspend: true (in Git)")
+        #expect(release.notes == [
             "suspended: the Flux HelmRelease web/greeter has spec.suspend: true (in Git); its objects' drift is shown, "
                 + "kubectl drift apply leaves them alone",
         ])
+        #expect(live.reportGroups.map(\.title) == [group.title, release.title], "each unit followed by its HelmReleases")
     }
 }

@@ -86,6 +86,9 @@ struct FluxHelm: Sendable {
         var source: ManifestLocation
         var folder: MaterializedTree
         var invocation: Invocation
+        /// The chart's folder in this repository, where its templates are; nil for a packaged
+        /// chart or another source's.
+        var chartFolder: (tree: any SourceTree, path: String)?
     }
 
     private func prepare(
@@ -124,8 +127,10 @@ struct FluxHelm: Sendable {
             // post-renderer or commonMetadata touches them, only its origin labels.
             let chartPath: String
             var hasCRDs = spec.includeCRDs
+            var chartFolder: (tree: any SourceTree, path: String)?
             switch chart {
-            case let .folder(path, valuesFiles, tree, _):
+            case let .folder(path, valuesFiles, tree, from):
+                if from == nil { chartFolder = (tree, path) }
                 try folder.copy([path] + valuesFiles, from: tree)
                 chartPath = folder.absolute(path)
                 arguments += [chartPath, "--namespace", spec.releaseNamespace]
@@ -148,7 +153,8 @@ struct FluxHelm: Sendable {
                 helm: helm, arguments: arguments, crdsArguments: hasCRDs ? ["show", "crds", chartPath] : nil,
                 folder: folder.root, postRenderers: spec.postRenderers, kustomize: kustomize, release: key,
                 source: manifest.source)
-            return .ready(Job(spec: spec, release: release, source: manifest.source, folder: folder, invocation: invocation))
+            return .ready(Job(
+                spec: spec, release: release, source: manifest.source, folder: folder, invocation: invocation, chartFolder: chartFolder))
         } catch {
             folder.remove()
             throw failure(error.description)
@@ -410,8 +416,45 @@ struct FluxHelm: Sendable {
             }
             manifests[index].object = object
         }
+        if let chartFolder = job.chartFolder {
+            let origins = Self.templateOrigins(of: text, chart: chartFolder)
+            for index in manifests.indices { manifests[index].source.origin = origins(manifests[index].source.line) }
+            for index in parsed.skipped.indices { parsed.skipped[index].source.origin = origins(parsed.skipped[index].source.line) }
+        }
         parsed.manifests = manifests
         return parsed
+    }
+
+    /// Where each document of helm's output was written: the template its `# Source:` comment
+    /// names (`greeter/templates/service.yaml`, the chart's name first), at the line where the
+    /// template's document of the same position starts. Looked up by the line a document starts on.
+    private static func templateOrigins(of text: String, chart: (tree: any SourceTree, path: String)) -> (Int) -> ManifestOrigin? {
+        var sources: [(line: Int, file: String)] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.hasPrefix("# Source: ") {
+            let written = line.dropFirst("# Source: ".count).split(separator: "/", maxSplits: 1)
+            guard written.count == 2, let file = TreePath.normalize(TreePath.join(chart.path, String(written[1]))) else { continue }
+            sources.append((offset + 1, file))
+        }
+        var starts: [String: [Int]] = [:]
+        func documentStarts(_ file: String) -> [Int] {
+            if let known = starts[file] { return known }
+            let template = (try? chart.tree.contents(of: file)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            var lines = [1]
+            for (offset, line) in template.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.hasPrefix("---") && offset > 0 {
+                lines.append(offset + 2)
+            }
+            starts[file] = lines
+            return lines
+        }
+        return { line in
+            guard let position = sources.lastIndex(where: { $0.line < line }) else { return nil }
+            let file = sources[position].file
+            // Which of the template's documents this is: helm writes one comment per document.
+            let nth = sources[..<position].filter { $0.file == file }.count
+            let lines = documentStarts(file)
+            return ManifestOrigin(file: file, line: nth < lines.count ? lines[nth] : 1)
+        }
     }
 
     /// Kinds that have no namespace, for objects a chart leaves without one.

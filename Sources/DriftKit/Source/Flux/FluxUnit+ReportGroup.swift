@@ -23,32 +23,55 @@ extension FluxUnit {
             notes.append(reason)
         }
         if prune { flags.append("prune") }
-        for release in helmReleases {
-            let releaseWaits = graph?.dependsOn(FluxReference(kind: "HelmRelease", name: release.name, namespace: release.namespace)) ?? []
-            if !releaseWaits.isEmpty {
-                notes.append("HelmRelease \(release.key): installed after \(releaseWaits.map(\.description).joined(separator: ", ")) is Ready")
-            }
-            let chart = release.chart.isEmpty ? "" : ", chart \(release.chart)"
-            notes.append("HelmRelease \(release.key): release \(release.releaseNamespace)/\(release.releaseName)\(chart), "
-                + "driftDetection \(release.driftDetection.mode.rawValue)")
-            if case let .suspended(suspension) = live.reconciliation(of: release) {
-                notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
-            } else if release.driftDetection.mode != .enabled {
-                notes.append("HelmRelease \(release.key): its objects' drift is shown; kubectl drift apply creates missing ones "
-                    + "and, as helm-controller with driftDetection \(release.driftDetection.mode.rawValue), leaves drifted ones")
-            }
-        }
         notes += excluded.map { "not checked: \($0)" } + notRendered.map(\.description)
         if !unresolvedVariables.isEmpty {
             notes.append("unresolved variables: \(unresolvedVariables.joined(separator: ", "))")
         }
+        // A HelmRelease's objects are in its own section.
+        let releaseFiles = Set(helmReleases.map(\.renderedFile))
         var group = ReportGroup(
             title: "Flux Kustomization \(namespace)/\(name) (\(flags.joined(separator: ", ")))",
-            sources: Set(manifests.map(\.source.file)), notes: notes)
+            sources: Set(manifests.map(\.source.file)).subtracting(releaseFiles), notes: notes)
         group.suspended = suspended
         group.order = order
         group.dependsOn = waits
         return group
+    }
+
+    /// A section per HelmRelease rendered with the unit: its objects, its release and chart,
+    /// whether helm-controller reconciles and corrects them (`spec.suspend`, `driftDetection`).
+    public func releaseGroups(_ live: FluxLiveState, graph: FluxDependencyGraph? = nil) -> [ReportGroup] {
+        helmReleases.map { release in
+            let node = FluxReference(kind: "HelmRelease", name: release.name, namespace: release.namespace)
+            var flags = ["release \(release.releaseNamespace)/\(release.releaseName)"]
+            if !release.chart.isEmpty { flags.append("chart \(release.chart)") }
+            flags.append("driftDetection \(release.driftDetection.mode.rawValue)")
+            flags.append("applied by Kustomization \(namespace)/\(name)")
+            let order = graph.flatMap { $0.depth[node] }.map { $0 + 1 }
+            if let order { flags.append("applied \(Self.ordinal(order))") }
+            let waits = graph?.dependsOn(node).map(\.description) ?? []
+            var notes: [String] = []
+            if !waits.isEmpty { notes.append("installed after \(waits.joined(separator: ", ")) is Ready") }
+            var suspended: String?
+            switch live.reconciliation(of: release) {
+            case let .suspended(suspension):
+                flags.append("suspended \(suspension.origin.rawValue)")
+                suspended = suspension.description
+                notes.append("suspended: \(suspension); its objects' drift is shown, kubectl drift apply leaves them alone")
+            case .active, .unknown:
+                if release.driftDetection.mode != .enabled {
+                    notes.append("its objects' drift is shown; kubectl drift apply creates missing ones and, as helm-controller "
+                        + "with driftDetection \(release.driftDetection.mode.rawValue), leaves drifted ones")
+                }
+            }
+            var group = ReportGroup(
+                title: "Flux HelmRelease \(release.key) (\(flags.joined(separator: ", ")))", sources: [release.renderedFile],
+                notes: notes)
+            group.suspended = suspended
+            group.order = order
+            group.dependsOn = waits
+            return group
+        }
     }
 
     private static func ordinal(_ number: Int) -> String {
@@ -62,12 +85,14 @@ extension FluxUnit {
 }
 
 extension FluxLiveState {
-    /// One report section per unit, in the order remediation applies them: with `dependsOn`,
-    /// each after what it waits for, numbered and naming it; otherwise the units' order.
+    /// One report section per unit and per HelmRelease rendered with it, in the order
+    /// remediation applies them: with `dependsOn`, each after what it waits for, numbered and
+    /// naming it; otherwise the units' order, each unit followed by its HelmReleases.
     public var reportGroups: [ReportGroup] {
         let graph = FluxDependencyGraph(units: units)
-        guard graph.hasDependencies else { return units.map { $0.reportGroup(self) } }
-        let groups = units.map { $0.reportGroup(self, graph: graph) }
+        let ordered = graph.hasDependencies ? graph : nil
+        let groups = units.flatMap { [$0.reportGroup(self, graph: ordered)] + $0.releaseGroups(self, graph: ordered) }
+        guard ordered != nil else { return groups }
         return groups.indices.sorted { (groups[$0].order ?? 0, $0) < (groups[$1].order ?? 0, $1) }.map { groups[$0] }
     }
 }
