@@ -1,7 +1,8 @@
 import Foundation
 
-/// The human-readable report: a table of verdicts, the reasons for errors, a unified YAML
-/// diff per drifted or missing object as `kubectl diff` prints it, and a summary line.
+/// The human-readable report: a table of verdicts (one per section, such as a Flux
+/// Kustomization, with that section's diffs), the reasons for errors, a unified YAML diff per
+/// drifted or missing object as `kubectl diff` prints it, and a summary line.
 public struct TextReporter: Sendable {
     /// ANSI colours, for a terminal that wants them (the caller applies `NO_COLOR`).
     public var color: Bool
@@ -17,11 +18,20 @@ public struct TextReporter: Sendable {
         if report.groups.isEmpty {
             writeTable(report.objects, to: &output)
         }
+        // An object to recreate has no dry-run result to show; its line below says why.
+        let diffed = { (drift: ObjectDrift) in (drift.status == .drifted && !drift.needsRecreate) || drift.status == .missing }
+        var grouped = Set<Int>()
         for group in report.groups {
             output.write(paint(group.title, .bold) + "\n")
-            let members = report.objects.filter { group.sources.contains($0.source.file) }
-            if !members.isEmpty { writeTable(members, to: &output) }
+            let members = report.objects.indices.filter { group.sources.contains(report.objects[$0].source.file) }
+            if !members.isEmpty { writeTable(members.map { report.objects[$0] }, to: &output) }
             for note in group.notes { output.write("  \(note)\n") }
+            // Each section's diffs inside it, so that a layer reads as one.
+            for index in members where diffed(report.objects[index]) {
+                output.write("\n")
+                writeDiff(report.objects[index], to: &output)
+            }
+            grouped.formUnion(members)
             output.write("\n")
         }
         for drift in report.objects where drift.status == .error {
@@ -43,10 +53,9 @@ public struct TextReporter: Sendable {
         for hold in report.pruneHeld {
             output.write(paint("kept", .yellow) + ": \(hold.identity): \(Self.keptReason(hold))\n")
         }
-        // An object to recreate has no dry-run result to show; its line above says why.
-        for drift in report.objects where (drift.status == .drifted && !drift.needsRecreate) || drift.status == .missing {
+        for index in report.objects.indices where !grouped.contains(index) && diffed(report.objects[index]) {
             output.write("\n")
-            writeDiff(drift, to: &output)
+            writeDiff(report.objects[index], to: &output)
         }
         output.write("\n" + summary(report) + "\n")
     }

@@ -58,6 +58,22 @@ struct ReportTests {
         #expect(!output.contains("\u{1B}["))
     }
 
+    @Test("text: each section's diffs are printed inside it, before the next section; the others after all sections")
+    func sectionDiffs() throws {
+        var report = sample
+        report.groups = [
+            ReportGroup(title: "Flux Kustomization flux-system/apps", sources: ["apps/web.yaml"], notes: []),
+            ReportGroup(title: "Flux Kustomization flux-system/other", sources: ["apps/bad.yaml"], notes: []),
+        ]
+        var output = ""
+        TextReporter(color: false).write(report, to: &output)
+        let web = try #require(output.range(of: "diff -u -N live/apps.v1.Deployment.default.web"))
+        let other = try #require(output.range(of: "Flux Kustomization flux-system/other"))
+        let new = try #require(output.range(of: "diff -u -N live/apps.v1.Deployment.default.new"))
+        #expect(web.lowerBound < other.lowerBound, "the drifted object's diff is in its section")
+        #expect(other.lowerBound < new.lowerBound, "an object of no section is shown after them")
+    }
+
     @Test("groups[] and prune[] name objects as references: group, kind, namespace, name")
     func groupsAndPrune() throws {
         var report = sample
