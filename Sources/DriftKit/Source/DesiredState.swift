@@ -144,20 +144,30 @@ public struct DesiredStateRequest {
             return made
         }
         let autoKustomize = config?.kustomize ?? true
+        let asked = source.sopsCommand != nil || config?.decryption == .sops
+        // Rendered files, with where their objects' origin paths are relative to.
+        var origins: [(file: String, resolver: KustomizeOriginResolver)] = []
+        func render(_ directory: String) throws {
+            // An encrypted object's MAC covers its metadata: no origin annotation when decrypting.
+            guard !asked else { return files.append(try kustomize().render(directory, in: tree)) }
+            let (file, root) = try kustomize().renderNamingOrigins(directory, in: tree)
+            files.append(file)
+            if let root { origins.append((file.path, KustomizeOriginResolver(tree: tree, root: root))) }
+        }
         for directory in source.kustomizations {
-            files.append(try kustomize().render(directory, in: tree))
+            try render(directory)
         }
         for (path, recursive) in wanted {
             if path != "-", autoKustomize, KustomizeRenderer.kustomizationFile(in: path, of: tree) != nil {
-                files.append(try kustomize().render(path, in: tree))
+                try render(path)
                 continue
             }
             let read = try ManifestLoader.readFiles(
                 paths: [path], recursive: recursive, tree: tree, standardInput: standardInput)
             files += read.filter { config?.isExcluded(rootRelative($0.path)) != true }
         }
-        let asked = source.sopsCommand != nil || config?.decryption == .sops
-        let parsed = try ManifestLoader.parse(files, decrypting: asked ? try sopsCommand(required: true) : nil)
+        var parsed = try ManifestLoader.parse(files, decrypting: asked ? try sopsCommand(required: true) : nil)
+        for (file, resolver) in origins { resolver.resolve(&parsed, file: file) }
         return DesiredState(
             manifests: parsed.manifests, skipped: parsed.skipped, existenceOnly: [], fluxUnits: [], config: config,
             warnings: warnings)

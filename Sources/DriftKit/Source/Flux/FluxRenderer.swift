@@ -313,7 +313,7 @@ public struct FluxRenderer {
             throw .source(error)
         }
         let output: String
-        var origins: Origins?
+        var origins: KustomizeOriginResolver?
         do {
             let folder = try MaterializedTree.create(in: kustomize.temporaryDirectory, purpose: "flux")
             defer { folder.remove() }
@@ -330,7 +330,7 @@ public struct FluxRenderer {
             let withOrigins = flux.decryptionProvider == nil ? KustomizeOrigin.requesting(in: edited ?? kustomization) : nil
             if let withOrigins, let built = try? build(withOrigins) {
                 output = built
-                origins = Origins(tree: tree, root: path)
+                origins = KustomizeOriginResolver(tree: tree, root: path)
             } else {
                 output = try build(edited ?? (generated || withOrigins != nil ? kustomization : nil))
             }
@@ -342,37 +342,11 @@ public struct FluxRenderer {
         return rendering
     }
 
-    /// The files kustomize's origin annotations name, relative to the kustomization built.
-    private final class Origins {
-        let tree: any SourceTree
-        let root: String
-        /// Each file's text, read once.
-        private var texts: [String: String?] = [:]
-
-        init(tree: any SourceTree, root: String) {
-            self.tree = tree
-            self.root = root
-        }
-
-        /// The object without its origin annotation, and where it was written.
-        func take(_ object: JSONValue) -> (JSONValue, ManifestOrigin?) {
-            let (stripped, path) = KustomizeOrigin.taking(from: object)
-            guard let path, let file = TreePath.normalize(TreePath.join(root, path)) else { return (stripped, nil) }
-            if texts[file] == nil { texts[file] = .some((try? tree.contents(of: file)).flatMap { String(data: $0, encoding: .utf8) }) }
-            var line = 1
-            if case let text?? = texts[file] {
-                line = KustomizeOrigin.line(
-                    of: object["kind"]?.stringValue ?? "", named: object[["metadata", "name"]]?.stringValue ?? "", in: text, file: file)
-            }
-            return (stripped, ManifestOrigin(file: file, line: line))
-        }
-    }
-
     // MARK: - After the build
 
     private func postBuild(
         _ output: String, flux: FluxKustomization, display: String, sources: FluxSources, artifacts: FluxArtifacts,
-        origins: Origins?
+        origins: KustomizeOriginResolver?
     ) throws(FluxError) -> Rendering {
         var notRendered: [FluxNotRendered] = []
         var unresolved = Set<String>()
@@ -405,14 +379,7 @@ public struct FluxRenderer {
         } catch {
             throw .renderedObjects(kustomization: flux.key, error)
         }
-        if let origins {
-            for index in parsed.manifests.indices {
-                (parsed.manifests[index].object, parsed.manifests[index].source.origin) = origins.take(parsed.manifests[index].object)
-            }
-            for index in parsed.skipped.indices {
-                (parsed.skipped[index].object, parsed.skipped[index].source.origin) = origins.take(parsed.skipped[index].object)
-            }
-        }
+        origins?.resolve(&parsed, file: display)
 
         var rendering = Rendering(unit: FluxUnit(kustomization: flux))
         var kept: [Manifest] = []

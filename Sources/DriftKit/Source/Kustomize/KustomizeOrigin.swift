@@ -54,3 +54,40 @@ enum KustomizeOrigin {
         return documents.first { $0.value != .null }?.line ?? 1
     }
 }
+
+/// The files kustomize's origin annotations name, relative to the kustomization built at
+/// `root` of `tree`: takes the annotation off each object and says where it was written.
+final class KustomizeOriginResolver {
+    let tree: any SourceTree
+    let root: String
+    /// Each file's text, read once.
+    private var texts: [String: String?] = [:]
+
+    init(tree: any SourceTree, root: String) {
+        self.tree = tree
+        self.root = root
+    }
+
+    /// The object without its origin annotation, and where it was written.
+    func take(_ object: JSONValue) -> (JSONValue, ManifestOrigin?) {
+        let (stripped, path) = KustomizeOrigin.taking(from: object)
+        guard let path, let file = TreePath.normalize(TreePath.join(root, path)) else { return (stripped, nil) }
+        if texts[file] == nil { texts[file] = .some((try? tree.contents(of: file)).flatMap { String(data: $0, encoding: .utf8) }) }
+        var line = 1
+        if case let text?? = texts[file] {
+            line = KustomizeOrigin.line(
+                of: object["kind"]?.stringValue ?? "", named: object[["metadata", "name"]]?.stringValue ?? "", in: text, file: file)
+        }
+        return (stripped, ManifestOrigin(file: file, line: line))
+    }
+
+    /// `parsed` with every object's origin set and the annotation taken off.
+    func resolve(_ parsed: inout ParsedManifests, file: String) {
+        for index in parsed.manifests.indices where parsed.manifests[index].source.file == file {
+            (parsed.manifests[index].object, parsed.manifests[index].source.origin) = take(parsed.manifests[index].object)
+        }
+        for index in parsed.skipped.indices where parsed.skipped[index].source.file == file {
+            (parsed.skipped[index].object, parsed.skipped[index].source.origin) = take(parsed.skipped[index].object)
+        }
+    }
+}

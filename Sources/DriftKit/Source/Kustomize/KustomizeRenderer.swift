@@ -88,6 +88,36 @@ public struct KustomizeRenderer: Sendable {
         return ManifestFile(path: Self.displayName(directory), text: text)
     }
 
+    /// Builds the kustomization as `render` does, from a private copy whose kustomization asks
+    /// kustomize for origin annotations, so that each object can name the file it was written
+    /// in (`KustomizeOriginResolver`, relative to the returned tree path). Falls back to
+    /// `render` without origins when the directory is not a path of the tree, or when this
+    /// kustomize does not know them.
+    public func renderNamingOrigins(_ directory: String, in tree: any SourceTree) throws(KustomizeError) -> (ManifestFile, originRoot: String?) {
+        guard let treePath = TreePath.normalize(directory), !directory.hasPrefix("/"),
+            let file = Self.kustomizationFile(in: treePath, of: tree),
+            let text = (try? tree.contents(of: file)).flatMap({ String(data: $0, encoding: .utf8) }),
+            case let .object(kustomization)? = (try? YAML.documents(in: text, file: file))?.first(where: { $0.value != .null })?.value,
+            let requested = KustomizeOrigin.requesting(in: kustomization),
+            let roots = try? KustomizationClosure.roots(for: [treePath], in: tree)
+        else {
+            return (try render(directory, in: tree), nil)
+        }
+        do {
+            let folder = try MaterializedTree.create(in: temporaryDirectory, purpose: "kustomize")
+            defer { folder.remove() }
+            try folder.copy(roots, from: tree)
+            try folder.write(Data(JSONValue.object(requested).jsonText(indent: 2).utf8), at: file)
+            let output = try build(
+                absoluteDirectory: folder.absolute(treePath), display: directory, treeName: tree.name,
+                loadRestrictionsNone: false, materializedRoot: folder.root)
+            return (ManifestFile(path: Self.displayName(directory), text: output), treePath)
+        } catch {
+            // The build as the user would run it, so that its own error is the one shown.
+            return (try render(directory, in: tree), nil)
+        }
+    }
+
     /// How rendered manifests name their origin: `overlays/prod (kustomize)`.
     static func displayName(_ directory: String) -> String {
         "\(directory.isEmpty ? "." : directory) (kustomize)"
