@@ -92,28 +92,25 @@ final class FluxArtifacts {
         _ reference: FluxReference, clone: FluxSourceClone, sources: FluxSources, specIgnore: String?
     ) throws(FluxError) -> IgnoringTree {
         if let tree = cloneTrees[reference] { return tree }
-        let files = try clone.tree(for: reference, object: sources.object(reference), environment: environment)
-        let ignore: SourceIgnore
-        do {
-            ignore = try SourceIgnore.gitRepository(files, specIgnore: specIgnore)
-        } catch {
-            throw .source(error)
-        }
-        let tree = IgnoringTree(files, ignoring: ignore)
+        let tree = try Self.artifact(
+            try clone.tree(for: reference, object: sources.object(reference), environment: environment), specIgnore: specIgnore)
         cloneTrees[reference] = tree
         return tree
     }
 
     private func gitRepository(ignoring specIgnore: String?) throws(FluxError) -> IgnoringTree {
         if let tree = gitRepositoryTrees[specIgnore] { return tree }
-        let ignore: SourceIgnore
+        let tree = try Self.artifact(repository, specIgnore: specIgnore)
+        gitRepositoryTrees[specIgnore] = tree
+        return tree
+    }
+
+    /// A GitRepository's files without what its `.sourceignore` files and `spec.ignore` leave out.
+    private static func artifact(_ files: any SourceTree, specIgnore: String?) throws(FluxError) -> IgnoringTree {
         do {
-            ignore = try SourceIgnore.gitRepository(repository, specIgnore: specIgnore)
+            return IgnoringTree(files, ignoring: try SourceIgnore.gitRepository(files, specIgnore: specIgnore))
         } catch {
             throw .source(error)
         }
-        let tree = IgnoringTree(repository, ignoring: ignore)
-        gitRepositoryTrees[specIgnore] = tree
-        return tree
     }
 }
