@@ -76,9 +76,15 @@ struct DiffCommand {
         return options
     }
 
-    /// The desired state as the invocation names it, Flux's `substituteFrom` read from the cluster.
+    /// The desired state as the invocation names it: Flux's `substituteFrom` and `valuesFrom`
+    /// read from the cluster, charts rendered for its version and APIs.
     func loadDesired(client: APIClient) throws -> DesiredState {
-        try loadDesiredState(invocation.source, configFile: invocation.configFile, concurrency: invocation.concurrency) { reference in
+        let concurrency = invocation.concurrency ?? DriftOptions.defaultConcurrency
+        return try loadDesiredState(
+            invocation.source, configFile: invocation.configFile, concurrency: invocation.concurrency,
+            // Charts see the cluster they are compared with, as helm-controller's helm does.
+            helmCapabilities: { try? client.helmCapabilities(concurrency: concurrency) }
+        ) { reference in
             // Flux fails a Kustomization whose required substituteFrom object is missing; an
             // optional one counts as empty.
             let values = try? client.configData(kind: reference.kind, name: reference.name, namespace: reference.namespace)
@@ -236,6 +242,7 @@ struct RemediationRefused: Error, CustomStringConvertible {
 /// false leaves SOPS-encrypted objects encrypted.
 func loadDesiredState(
     _ source: SourceSelection, configFile: String?, concurrency: Int? = nil, decrypts: Bool = true,
+    helmCapabilities: (@Sendable () -> HelmCapabilities?)? = nil,
     substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)? = nil
 ) throws -> DesiredState {
     var request = DesiredStateRequest(
@@ -243,6 +250,7 @@ func loadDesiredState(
         environment: ProcessInfo.processInfo.environment, standardInput: readStandardInput)
     request.substituteFrom = substituteFrom
     request.concurrency = concurrency
+    request.helmCapabilities = helmCapabilities
     request.decrypts = decrypts
     return try request.load()
 }

@@ -232,4 +232,33 @@ struct HelmReleaseEndToEndTests {
             #expect(list["items"]?.arrayValue?.map { $0["kind"] } == ["HelmRelease", "HelmRelease"], "what could be rendered still is")
         }
     }
+
+    @Test("charts are rendered for the cluster's version and the APIs it serves, as helm-controller's helm sees them")
+    func capabilities() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let client = try await TestCluster.client()
+            try await prepare(namespace, client: client)
+            let root = try repository(namespace: namespace, spec: "")
+            try """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: capabilities
+                data:
+                  version: {{ .Capabilities.KubeVersion.Version | quote }}
+                  fluxAPI: {{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" | quote }}
+                  fluxKind: {{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2/HelmRelease" | quote }}
+                  absent: {{ .Capabilities.APIVersions.Has "example.com/v9" | quote }}
+                """.write(toFile: root + "/charts/greeter/templates/capabilities.yaml", atomically: true, encoding: .utf8)
+            let server = try client.get("/version")["gitVersion"]?.stringValue ?? ""
+            let rendered = try await DriftBinary.run(["diff", "--flux", "-f", "clusters", "-o", "json"], in: root)
+            #expect(rendered.status == 1, "\(rendered.output)\(rendered.errorOutput)")
+            let list = try JSONValue.parse(rendered.output)["objects"]?.arrayValue ?? []
+            let object = try #require(list.first { $0["name"] == "capabilities" })
+            #expect(object["status"] == "missing")
+            _ = try await DriftBinary.run(["apply", "--flux", "-f", "clusters"], in: root)
+            let data = try client.get("/api/v1/namespaces/\(namespace)/configmaps/capabilities")["data"]
+            #expect(data == ["version": .string(server), "fluxAPI": "true", "fluxKind": "true", "absent": "false"], "\(String(describing: data))")
+        }
+    }
 }

@@ -53,6 +53,9 @@ public struct DesiredStateRequest {
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
     /// Renderers (helm) at once; nil for drift.yaml's `concurrency`, else the default.
     public var concurrency: Int?
+    /// The cluster's version and APIs for charts' `.Capabilities`, usually read from the
+    /// cluster; nil renders charts for helm's built-in defaults.
+    public var helmCapabilities: (@Sendable () -> HelmCapabilities?)?
     /// Whether SOPS-encrypted objects are decrypted where drift.yaml's `decryption`,
     /// `--sops-cmd` or a Flux Kustomization's `spec.decryption` asks for it; false keeps
     /// them encrypted and skipped (`render` prints what it reads, never decrypted secrets).
@@ -210,6 +213,7 @@ public struct DesiredStateRequest {
                 ref: mapping.ref, written: mapping.path)
         }
         options.environment = environment
+        options.helmCapabilities = helmCapabilities.map(HelmCapabilities.once)
         options.concurrency = concurrency ?? config?.concurrency ?? DriftOptions.defaultConcurrency
         // Each Kustomization's spec.decryption says whether its objects are decrypted.
         options.sops = try sopsCommand(required: false)

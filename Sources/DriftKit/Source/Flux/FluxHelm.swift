@@ -28,6 +28,8 @@ struct FluxHelm: Sendable {
     var readValues: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
     /// helm processes at once.
     var concurrency: Int
+    /// The cluster's `.Capabilities`; nil for helm's defaults.
+    var capabilities: (@Sendable () -> HelmCapabilities?)?
 
     static func isHelmRelease(_ manifest: Manifest) -> Bool {
         manifest.kind == "HelmRelease" && manifest.group == "helm.toolkit.fluxcd.io"
@@ -140,6 +142,7 @@ struct FluxHelm: Sendable {
                 chartPath = chart.path
                 arguments += [chartPath, "--namespace", spec.releaseNamespace]
             }
+            arguments += capabilities?()?.arguments ?? []
             if !values.isEmpty {
                 try folder.write(Data(JSONValue.object(values).jsonText().utf8), at: "release-values.json")
                 arguments += ["--values", folder.absolute("release-values.json")]

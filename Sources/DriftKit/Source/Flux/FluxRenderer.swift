@@ -424,7 +424,7 @@ public struct FluxRenderer {
         }
         let helm = FluxHelm(
             helm: options.helm, charts: options.charts, kustomize: kustomize, ownerLabels: options.ownerLabels,
-            readValues: options.substituteFrom, concurrency: options.concurrency)
+            readValues: options.substituteFrom, concurrency: options.concurrency, capabilities: options.helmCapabilities)
         let outcomes = try helm.render(releases, defaultNamespace: options.defaultNamespace, sources: sources) {
             reference throws(FluxError) in try artifacts.files(of: reference, sources: sources)
         }

@@ -196,6 +196,9 @@ public struct FluxOptions: Sendable {
     public var charts: HelmChartStore
     /// helm processes at once.
     public var concurrency: Int
+    /// The cluster's version and APIs for charts' `.Capabilities` (read once, when a release
+    /// is rendered); nil, or a nil answer, leaves helm's built-in defaults.
+    public var helmCapabilities: (@Sendable () -> HelmCapabilities?)?
     /// The sops that decrypts the objects of Kustomizations with `spec.decryption.provider:
     /// sops`; nil leaves them encrypted, skipped.
     public var sops: SOPSCommand?
