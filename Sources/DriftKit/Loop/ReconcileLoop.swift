@@ -331,7 +331,7 @@ public final class ReconcileLoop: @unchecked Sendable {
                 history.notBefore = nil
                 history.lastRemediation = (Set(drift.changes.map(\.path)), now)
                 history.verifyAgain = true
-            case let .failed(reason), let .skipped(reason):
+            case let .failed(reason), let .skipped(reason), let .blocked(reason):
                 history.failures += 1
                 let delay = ObjectHistory.backoff(failures: history.failures, base: options.backoffBase, limit: options.backoffLimit)
                 history.notBefore = now.addingTimeInterval(delay)

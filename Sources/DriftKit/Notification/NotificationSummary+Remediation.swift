@@ -6,7 +6,7 @@ extension NotificationSummary {
             let identity = result.drift.identity
             switch result.outcome {
             case .applied, .recreated, .wouldApply, .wouldRecreate: summary.applied.append(identity)
-            case let .failed(reason): summary.failed.append(Problem(identity, reason))
+            case let .failed(reason), let .blocked(reason): summary.failed.append(Problem(identity, reason))
             case let .skipped(reason), let .suspended(reason): summary.skipped.append(Problem(identity, reason))
             case .unchanged: break
             }

@@ -18,6 +18,9 @@ public enum RemediationOutcome: Sendable, Equatable {
     /// Not touched because remediation is paused for it (drift.yaml, the suspend annotation,
     /// a suspended Flux Kustomization or HelmRelease), and why; never a failure. Shown as skipped.
     case suspended(String)
+    /// Not applied because what it waits for (Flux `dependsOn`) failed or is not Ready, and
+    /// why; a failure, since the cluster is not what Git says. Shown as skipped.
+    case blocked(String)
     /// The apply failed; the server's reason.
     case failed(String)
 
@@ -28,14 +31,14 @@ public enum RemediationOutcome: Sendable, Equatable {
         case .wouldRecreate: return "would-recreate"
         case .wouldApply: return "would-apply"
         case .unchanged: return "unchanged"
-        case .skipped, .suspended: return "skipped"
+        case .skipped, .suspended, .blocked: return "skipped"
         case .failed: return "failed"
         }
     }
 
     public var reason: String? {
         switch self {
-        case let .skipped(reason), let .suspended(reason), let .failed(reason): return reason
+        case let .skipped(reason), let .suspended(reason), let .blocked(reason), let .failed(reason): return reason
         case .applied, .recreated, .wouldRecreate, .wouldApply, .unchanged: return nil
         }
     }
@@ -79,13 +82,13 @@ public struct RemediationReport: Sendable {
     public var pruneCandidates: [ObjectIdentity] { pruned.map(\.identity) + wouldPrune + pruneDeclined }
 
     /// 0 when the cluster matches Git afterwards (in a dry run: would, once applied), 2 when
-    /// anything failed, was left because it could not be compared, or was not pruned (declined,
-    /// failed, or its type could not be listed).
+    /// anything failed, was left because it could not be compared or what it waits for was not
+    /// Ready, or was not pruned (declined, failed, or its type could not be listed).
     public var exitCode: Int32 {
         let pruneIncomplete = !pruneProblems.isEmpty || !pruneDeclined.isEmpty || !pruneFailures.isEmpty
         return pruneIncomplete || results.contains { result in
             switch result.outcome {
-            case .failed: return true
+            case .failed, .blocked: return true
             case .skipped: return result.drift.status == .error || result.drift.needsRecreate
             case .applied, .recreated: return result.health.map { !$0.isHealthy } ?? false
             case .wouldApply, .wouldRecreate, .unchanged, .suspended: return false
@@ -299,7 +302,7 @@ public struct Remediator: Sendable {
                     ready.append(index)
                     continue
                 }
-                outcomes[index] = .skipped("not applied: it waits for \(blocker), which \(why)")
+                outcomes[index] = .blocked("not applied: it waits for \(blocker), which \(why)")
                 if failed[node] == nil { failed[node] = "was not applied, as it waits for \(blocker)" }
             }
             try apply(ready, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)

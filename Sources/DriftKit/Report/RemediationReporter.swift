@@ -143,7 +143,7 @@ public struct RemediationReporter: Sendable {
         case .applied, .recreated, .unchanged: return .green
         case .wouldApply, .wouldRecreate: return .cyan
         case .skipped, .suspended: return .yellow
-        case .failed: return .red
+        case .failed, .blocked: return .red
         }
     }
 }

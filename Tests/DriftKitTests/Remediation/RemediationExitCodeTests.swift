@@ -24,8 +24,16 @@ struct RemediationExitCodeTests {
     @Test("an object left because it needs recreating, or not applied, fails the run", arguments: [
         (RemediationOutcome.skipped("Git changes a field that cannot change in place"), true),
         (.failed("not applied: cannot tell whether the Flux Kustomization flux-system/apps is suspended"), false),
+        (.blocked("not applied: it waits for Kustomization flux-system/infrastructure, which is not Ready"), false),
     ])
     func failures(outcome: RemediationOutcome, recreate: Bool) {
         #expect(RemediationReport(results: [Self.result(outcome, recreate: recreate)], server: "https://127.0.0.1").exitCode == 2)
+    }
+
+    @Test("an object whose dependency is not Ready is shown as skipped, with the reason")
+    func blocked() {
+        let outcome = RemediationOutcome.blocked("not applied: it waits for Kustomization flux-system/infrastructure, which failed")
+        #expect(outcome.label == "skipped")
+        #expect(outcome.reason == "not applied: it waits for Kustomization flux-system/infrastructure, which failed")
     }
 }
