@@ -9,21 +9,7 @@ struct FluxDecryptionTests {
     private func render(decryption: String, sops: SOPSCommand?) throws -> FluxUnit {
         let repository = try RepositoryFixture(prefix: "drift-flux-sops")
         try repository.write([
-            "clusters/prod/apps.yaml": """
-                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                kind: Kustomization
-                metadata:
-                  name: apps
-                  namespace: flux-system
-                spec:
-                  interval: 10m
-                  path: ./apps
-                  prune: true
-                  sourceRef:
-                    kind: GitRepository
-                    name: flux-system
-                \(decryption)
-                """,
+            "clusters/prod/apps.yaml": FluxFixture.kustomization("apps", path: "./apps", spec: decryption),
             "apps/secret.yaml": SkippedObjectTests.encryptedSecret,
             "apps/hook.yaml": """
                 apiVersion: batch/v1

@@ -6,22 +6,7 @@ import Testing
 @Suite("Flux dependsOn")
 struct FluxDependencyGraphTests {
     static func kustomization(_ name: String, path: String, dependsOn: [String] = []) -> String {
-        let dependencies = dependsOn.isEmpty ? "" : "  dependsOn:\n" + dependsOn.map { "    - name: \($0)\n" }.joined()
-        return """
-            apiVersion: kustomize.toolkit.fluxcd.io/v1
-            kind: Kustomization
-            metadata:
-              name: \(name)
-              namespace: flux-system
-            spec:
-              interval: 10m
-              path: \(path)
-              prune: true
-              sourceRef:
-                kind: GitRepository
-                name: flux-system
-            \(dependencies)
-            """
+        FluxFixture.kustomization(name, path: path, dependsOn: dependsOn)
     }
 
     static func release(_ name: String, dependsOn: [String] = []) -> String {

@@ -53,20 +53,7 @@ struct FluxHelmTests {
             """,
     ]
 
-    static let kustomization = """
-        apiVersion: kustomize.toolkit.fluxcd.io/v1
-        kind: Kustomization
-        metadata:
-          name: apps
-          namespace: flux-system
-        spec:
-          interval: 10m
-          path: ./apps
-          prune: true
-          sourceRef:
-            kind: GitRepository
-            name: flux-system
-        """
+    static let kustomization = FluxFixture.kustomization("apps", path: "./apps")
 
     /// A HelmRelease of `charts/greeter` (from the bootstrap GitRepository) with `spec` lines added.
     static func release(_ extraSpec: String = "", name: String = "greeter", chart: String? = nil) -> String {
