@@ -15,6 +15,7 @@ public enum DriftCommand: Equatable, Sendable {
     public static let subcommands = ["diff", "apply", "watch", "changes", "render", "demo", "version", "help"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> DriftCommand {
+        let arguments = try hoistingGlobalFlags(arguments)
         guard let first = arguments.first else { return .help(nil) }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") { return .help(first) }
@@ -30,6 +31,42 @@ public enum DriftCommand: Equatable, Sendable {
         default:
             throw UsageError("unknown command \"\(first)\" for \"kubectl drift\"; commands: \(subcommands.joined(separator: ", "))")
         }
+    }
+}
+
+extension DriftCommand {
+    /// kubectl's global flags that kubectl-drift takes: scripts call the plugin as kubectl is
+    /// called, with them before the command as often as after it.
+    static let globalFlags: [(name: String, short: String?)] = [
+        ("--kubeconfig", nil), ("--context", nil), ("--cluster", nil), ("--user", nil), ("--namespace", "-n"),
+        ("--request-timeout", nil),
+    ]
+
+    /// The arguments with the global flags written before the command moved to just after it
+    /// (so that the command's own flags, later, still win), as `kubectl --context prod get`
+    /// reads them.
+    static func hoistingGlobalFlags(_ arguments: [String]) throws(UsageError) -> [String] {
+        var globals: [String] = []
+        var index = 0
+        while index < arguments.count, arguments[index].hasPrefix("-"), !["-h", "--help", "--version"].contains(arguments[index]) {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard globalFlags.contains(where: { $0.name == name || $0.short == name }) else {
+                let known = globalFlags.map(\.name).joined(separator: ", ")
+                throw UsageError("unknown flag \(argument) before the command; only kubectl's global flags (\(known)) may come before it")
+            }
+            globals.append(argument)
+            if !argument.contains("=") {
+                guard index + 1 < arguments.count else { throw UsageError("flag needs an argument: \(argument)") }
+                globals.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard index < arguments.count else { return globals.isEmpty ? [] : ["help"] }
+        // Help names the command after it, not the flags.
+        if ["-h", "--help", "help"].contains(arguments[index]) { return Array(arguments[index...]) }
+        return [arguments[index]] + globals + arguments[(index + 1)...]
     }
 }
 

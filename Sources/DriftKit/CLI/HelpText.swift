@@ -35,6 +35,9 @@ public enum HelpText {
           # Against what main says, without checking it out
           kubectl drift diff -f apps/ -R --ref main
 
+        kubectl's global flags (--kubeconfig, --context, --cluster, --user, -n/--namespace,
+        --request-timeout) may come before the command too: kubectl-drift --context prod diff -f apps/
+
         Use "kubectl drift <command> --help" for more about a command.
 
         """
