@@ -6,11 +6,12 @@ struct ChangesCommand {
     let invocation: ChangesInvocation
 
     func run(output: inout StandardStream) throws -> Int32 {
-        let repository = try GitRepository.discover(
-            from: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment)
+        let currentDirectory = FileManager.default.currentDirectoryPath
+        let repository = try GitRepository.discover(from: currentDirectory, environment: ProcessInfo.processInfo.environment)
         let changeSet = try ChangeSet.between(
             repository.commit(invocation.from), repository.commit(invocation.to),
-            paths: repository.rootRelativePaths(invocation.filenames), recursive: invocation.recursive)
+            paths: repository.rootRelativePaths(invocation.filenames, currentDirectory: currentDirectory),
+            recursive: invocation.recursive)
         switch invocation.output {
         case .text: ChangeSetReport.write(changeSet, to: &output)
         case .json: output.write(ChangeSetReport.document(changeSet).jsonText(indent: 2) + "\n")

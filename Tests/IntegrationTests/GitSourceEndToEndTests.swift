@@ -43,7 +43,7 @@ struct GitSourceEndToEndTests {
         return object?["changes"]?.arrayValue?.first { $0["path"] == "/spec/replicas" }?["desired"]
     }
 
-    @Test("each revision is read as committed, from any subfolder, whatever the working tree holds")
+    @Test("each revision is read as committed, from any subfolder (-f relative to it, as git's pathspecs), whatever the working tree holds")
     func revisions() async throws {
         try await TestCluster.withNamespace { namespace in
             let root = try Self.repository(namespace: namespace)
@@ -56,12 +56,16 @@ struct GitSourceEndToEndTests {
             try FileManager.default.createDirectory(atPath: root + "/docs/deep", withIntermediateDirectories: true)
 
             for (reference, replicas) in [("v1", 3), ("main", 4), ("HEAD~1", 3), ("HEAD", 4)] {
-                let result = try await DriftBinary.run(["diff", "-f", "apps", "--ref", reference, "-o", "json"], in: root + "/docs/deep")
+                let result = try await DriftBinary.run(["diff", "-f", "../../apps", "--ref", reference, "-o", "json"], in: root + "/docs/deep")
                 #expect(result.status == 1, "\(reference): \(result.errorOutput)")
                 #expect(try Self.desiredReplicas(result) == .int(Int64(replicas)), "\(reference)")
             }
             let workingTree = try await DriftBinary.run(["diff", "-f", "apps", "-o", "json"], in: root)
             #expect(try Self.desiredReplicas(workingTree) == 9)
+            // `-f .` in apps/ is apps/, in the working tree and at a revision alike.
+            let here = try await DriftBinary.run(["diff", "-f", ".", "--ref", "main", "-o", "json"], in: root + "/apps")
+            #expect(here.status == 1, "\(here.errorOutput)")
+            #expect(try Self.desiredReplicas(here) == 4)
 
             try Self.git(root, "add", "apps")
             try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "replicas: 9", with: "replicas: 5")

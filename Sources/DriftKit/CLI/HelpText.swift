@@ -85,7 +85,7 @@ public enum HelpText {
           -f, --filename=PATH      Manifest file, directory (.yaml, .yml, .json) or - for stdin; repeatable
           -R, --recursive          Read directories given with -f recursively
               --ref=REVISION       Read the manifests from a Git revision (branch, tag, commit, HEAD~2);
-                                   -f paths are then relative to the repository root
+                                   -f paths stay relative to the current folder, as git's pathspecs
               --staged             Read the manifests from the Git index (staged changes)
           -k, --kustomize=DIR      Render a kustomization with kubectl kustomize; repeatable (a folder
                                    given with -f that holds a kustomization.yaml is rendered too)
@@ -177,8 +177,8 @@ public enum HelpText {
           kubectl drift changes ORIG_HEAD HEAD -f apps/ -R
 
         Flags:
-          -f, --filename=PATH      Limit to these files or folders (relative to the repository root;
-                                   default: the whole repository)
+          -f, --filename=PATH      Limit to these files or folders (relative to the current folder, as
+                                   git's pathspecs; default: the whole repository)
           -R, --recursive          Descend into folders given with -f
           -o, --output=FORMAT      text (default), json or yaml
 

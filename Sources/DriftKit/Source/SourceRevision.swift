@@ -23,7 +23,7 @@ public enum SourceRevision: Equatable, Sendable {
         } catch {
             throw .git(error)
         }
-        let treePaths = try repository.rootRelativePaths(paths)
+        let treePaths = try repository.rootRelativePaths(paths, currentDirectory: currentDirectory)
         do throws(GitError) {
             switch self {
             case .index:
@@ -41,13 +41,16 @@ public enum SourceRevision: Equatable, Sendable {
 }
 
 extension GitRepository {
-    /// `-f` paths as the repository's trees name them: relative paths as given (from the
-    /// root), absolute paths inside the working tree made relative to its root, so that
-    /// `-f $PWD/apps` means the same at a revision as in the working tree.
-    public func rootRelativePaths(_ paths: [String]) throws(SourceError) -> [String] {
+    /// `-f` paths as the repository's trees name them, relative to its root. A relative path
+    /// is from `currentDirectory`, as git's pathspecs are (`git diff main -- .`), so `-f .` in
+    /// `apps/` means `apps` at a revision as in the working tree; an absolute one must be
+    /// inside the working tree. A bare repository has no current place in it: its paths are
+    /// from the root as given.
+    public func rootRelativePaths(_ paths: [String], currentDirectory: String) throws(SourceError) -> [String] {
         try paths.map { (path: String) throws(SourceError) -> String in
-            guard path.hasPrefix("/") else { return path }
-            guard let relative = relativePath(of: path) else {
+            guard path != "-", workingDirectory != nil || path.hasPrefix("/") else { return path }
+            let absolute = path.hasPrefix("/") ? path : (currentDirectory as NSString).appendingPathComponent(path)
+            guard let relative = relativePath(of: absolute) else {
                 throw .pathNotFound(path: path, tree: "the repository at \(workingDirectory ?? gitDirectory)")
             }
             return relative.isEmpty ? "." : relative

@@ -124,7 +124,7 @@ struct GitRevisionTests {
         #expect(try tree.entries(of: "") == ["apps"])
     }
 
-    @Test("the repository is found from a subdirectory; -f paths are taken from its root, absolute ones made relative")
+    @Test("the repository is found from a subdirectory; -f paths are taken from there, as git's pathspecs, and made root-relative")
     func discoveryFromSubdirectory() throws {
         let repository = try GitTestRepository()
         try repository.write("apps/web/app.yaml", TestManifests.configMap("web"))
@@ -140,15 +140,20 @@ struct GitRevisionTests {
         #expect(opened.relativePath(of: repository.root) == "")
         #expect(opened.relativePath(of: repository.base) == nil)
 
-        for given in ["apps/web", repository.root + "/apps/web", repository.root + "/apps/web/deep/../"] {
+        for given in ["../..", "../../", repository.root + "/apps/web", repository.root + "/apps/web/deep/../"] {
             let (tree, paths) = try SourceRevision.commit("HEAD").open(
                 paths: [given], currentDirectory: folder, environment: [:])
             #expect(paths == ["apps/web"])
             #expect(TestManifests.values(try GitTestRepository.manifests(paths, in: tree)) == ["web": "1"])
         }
         let (_, rootPaths) = try SourceRevision.commit("HEAD").open(
-            paths: [repository.root], currentDirectory: folder, environment: [:])
-        #expect(rootPaths == ["."])
+            paths: [repository.root, "../../../.."], currentDirectory: folder, environment: [:])
+        #expect(rootPaths == [".", "."])
+        let (_, here) = try SourceRevision.index.open(paths: ["."], currentDirectory: folder, environment: [:])
+        #expect(here == ["apps/web/deep/more"], "-f . is the folder you are in, at a revision or in the index")
+        #expect(throws: SourceError.self, "a path that climbs out of the repository is in none of its trees") {
+            try SourceRevision.commit("HEAD").open(paths: ["../../../../.."], currentDirectory: folder, environment: [:])
+        }
     }
 
     @Test("an absolute path reached through a link to the repository is still inside it")
