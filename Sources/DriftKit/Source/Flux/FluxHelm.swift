@@ -401,13 +401,14 @@ struct FluxHelm: Sendable {
             throw .helm(release: key, source: job.source, message: error.description)
         }
         var manifests = parsed.manifests
-        let crdCount = output.crds.isEmpty ? 0 : (try? ManifestLoader.parse([ManifestFile(path: file.path, text: output.crds)]))?.count ?? 0
+        // The CRDs are the documents that start within `helm show crds`'s lines.
+        let crdLines = output.crds.isEmpty ? 0 : output.crds.split(separator: "\n", omittingEmptySubsequences: false).count
         for index in manifests.indices {
             var object = manifests[index].object
             if manifests[index].namespace == nil, !Self.clusterScopedKinds.contains(manifests[index].kind) {
                 object = FluxObjects.setting(["metadata", "namespace"], to: .string(job.spec.releaseNamespace), in: object)
             }
-            if index >= crdCount {
+            if manifests[index].source.line > crdLines {
                 object = FluxObjects.merging(job.spec.commonLabels, into: "labels", of: object)
                 object = FluxObjects.merging(job.spec.commonAnnotations, into: "annotations", of: object)
             }

@@ -72,20 +72,31 @@ public struct KustomizeRenderer: Sendable {
             guard let treePath = TreePath.normalize(directory) else {
                 throw .source(.pathNotFound(path: directory, tree: tree.name))
             }
-            let roots: [String]
-            do {
-                roots = try KustomizationClosure.roots(for: [treePath], in: tree)
-            } catch {
-                throw .source(error)
-            }
-            let folder = try MaterializedTree.create(in: temporaryDirectory, purpose: "kustomize")
-            defer { folder.remove() }
-            try folder.copy(roots, from: tree)
-            text = try build(
-                absoluteDirectory: folder.absolute(treePath), display: directory, treeName: tree.name,
-                loadRestrictionsNone: false, materializedRoot: folder.root)
+            text = try buildCopy(of: treePath, display: directory, in: tree)
         }
         return ManifestFile(path: Self.displayName(directory), text: text)
+    }
+
+    /// Builds the kustomization at `treePath` from a private copy of what it reads, with
+    /// `replacing` written over one of the copied files (its kustomization file).
+    private func buildCopy(
+        of treePath: String, display: String, in tree: any SourceTree, replacing: (path: String, kustomization: JSONObject)? = nil
+    ) throws(KustomizeError) -> String {
+        let roots: [String]
+        do {
+            roots = try KustomizationClosure.roots(for: [treePath], in: tree)
+        } catch {
+            throw .source(error)
+        }
+        let folder = try MaterializedTree.create(in: temporaryDirectory, purpose: "kustomize")
+        defer { folder.remove() }
+        try folder.copy(roots, from: tree)
+        if let replacing {
+            try folder.write(Data(JSONValue.object(replacing.kustomization).jsonText(indent: 2).utf8), at: replacing.path)
+        }
+        return try build(
+            absoluteDirectory: folder.absolute(treePath), display: display, treeName: tree.name,
+            loadRestrictionsNone: false, materializedRoot: folder.root)
     }
 
     /// Builds the kustomization as `render` does, from a private copy whose kustomization asks
@@ -98,19 +109,12 @@ public struct KustomizeRenderer: Sendable {
             let file = Self.kustomizationFile(in: treePath, of: tree),
             let text = (try? tree.contents(of: file)).flatMap({ String(data: $0, encoding: .utf8) }),
             case let .object(kustomization)? = (try? YAML.documents(in: text, file: file))?.first(where: { $0.value != .null })?.value,
-            let requested = KustomizeOrigin.requesting(in: kustomization),
-            let roots = try? KustomizationClosure.roots(for: [treePath], in: tree)
+            let requested = KustomizeOrigin.requesting(in: kustomization)
         else {
             return (try render(directory, in: tree), nil)
         }
         do {
-            let folder = try MaterializedTree.create(in: temporaryDirectory, purpose: "kustomize")
-            defer { folder.remove() }
-            try folder.copy(roots, from: tree)
-            try folder.write(Data(JSONValue.object(requested).jsonText(indent: 2).utf8), at: file)
-            let output = try build(
-                absoluteDirectory: folder.absolute(treePath), display: directory, treeName: tree.name,
-                loadRestrictionsNone: false, materializedRoot: folder.root)
+            let output = try buildCopy(of: treePath, display: directory, in: tree, replacing: (file, requested))
             return (ManifestFile(path: Self.displayName(directory), text: output), treePath)
         } catch {
             // The build as the user would run it, so that its own error is the one shown.
