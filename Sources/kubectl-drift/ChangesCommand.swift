@@ -7,11 +7,16 @@ struct ChangesCommand {
 
     func run(output: inout StandardStream) throws -> Int32 {
         let currentDirectory = FileManager.default.currentDirectoryPath
-        let repository = try GitRepository.discover(from: currentDirectory, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let repository = try GitRepository.discover(from: currentDirectory, environment: environment)
+        // Objects that name no namespace are shown where they would land, as diff shows them.
+        let namespace = try KubeconfigLoader(environment: environment).namespace(invocation.cluster)
         let changeSet = try ChangeSet.between(
             repository.commit(invocation.from), repository.commit(invocation.to),
             paths: repository.rootRelativePaths(invocation.filenames, currentDirectory: currentDirectory),
-            recursive: invocation.recursive)
+            recursive: invocation.recursive, namespace: namespace,
+            duplicateKeys: invocation.strict ? .reject : .lastWins)
+        changeSet.warnings.forEach { StandardStream.printError("warning: \($0)") }
         switch invocation.output {
         case .text: ChangeSetReport.write(changeSet, to: &output)
         case .json: output.write(ChangeSetReport.document(changeSet).jsonText(indent: 2) + "\n")

@@ -9,6 +9,7 @@ struct RenderCommand {
     func run(output: inout StandardStream) throws -> Int32 {
         // Decrypted Secrets are never printed: encrypted objects are printed as Git has them.
         let desired = try loadDesiredState(invocation.source, configFile: nil, concurrency: invocation.concurrency, decrypts: false)
+        desired.warnings.forEach { StandardStream.printError("warning: \($0)") }
         // What was found and not rendered is said, never left out silently.
         for entry in desired.notRendered { StandardStream.printError("note: \(entry)") }
         let objects = desired.renderedObjects

@@ -175,4 +175,28 @@ struct DiffBadInputTests {
         #expect(result.errorOutput.contains("unknown flag: --replicas"))
         #expect(result.errorOutput.contains("kubectl drift diff --help"))
     }
+
+    @Test("a key written twice is read as kubectl reads it, the last value winning with a warning naming both lines; --strict refuses it")
+    func duplicateKeys() async throws {
+        try await TestCluster.withNamespace { namespace in
+            let single = Self.configMap.replacingOccurrences(of: "  name: settings", with: "  name: settings\n  namespace: \(namespace)")
+            let live = try DiffEndToEndTests.folder(["settings.yaml": single])
+            _ = try await TestCluster.kubectl(["apply", "--server-side", "-f", live + "/settings.yaml"])
+            // mode: slow on line 7, then mode: fast on line 8.
+            let twice = single.replacingOccurrences(of: "  mode: fast", with: "  mode: slow\n  mode: fast")
+            let apps = try DiffEndToEndTests.folder(["settings.yaml": twice])
+            let file = apps + "/settings.yaml"
+
+            let lenient = try await DriftBinary.run(["diff", "-f", apps])
+            #expect(lenient.status == 0, "\(lenient.output)\(lenient.errorOutput)")
+            #expect(lenient.errorOutput.contains(
+                "warning: \(file):8:3: mapping key \"mode\" already defined at line 7; the last value is used, as kubectl does"))
+
+            let strict = try await DriftBinary.run(["diff", "-f", apps, "--strict"])
+            #expect(strict.status == 2)
+            #expect(strict.output.isEmpty)
+            #expect(strict.errorOutput.contains("\(file):8:3: mapping key \"mode\" already defined at line 7"))
+            #expect(!strict.errorOutput.contains("warning:"))
+        }
+    }
 }

@@ -127,4 +127,49 @@ struct GitSourceEndToEndTests {
         #expect(changes.map { $0["name"] } == ["settings", "my-app"])
         #expect(changes.first?["after"]?["file"] == "apps/config.yaml")
     }
+
+    @Test("changes places objects that name no namespace in the context's (or -n's), as diff does; cluster-scoped ones in none")
+    func changesNamespaces() async throws {
+        let root = try DiffEndToEndTests.folder([:])
+        try FileManager.default.createDirectory(atPath: root + "/apps", withIntermediateDirectories: true)
+        func write(_ text: String) throws {
+            try text.write(toFile: root + "/apps/all.yaml", atomically: true, encoding: .utf8)
+        }
+        let settings = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: slow\n"
+        let reader = "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n"
+        try write(settings)
+        try Self.git(root, "init", "-q", "-b", "main")
+        try Self.git(root, "add", ".")
+        try Self.git(root, "commit", "-q", "-m", "settings")
+        // The ConfigMap now names the namespace it landed in: the same object, modified.
+        try write(settings.replacingOccurrences(of: "  name: settings\n", with: "  name: settings\n  namespace: team\n")
+            .replacingOccurrences(of: "slow", with: "fast") + reader)
+        try Self.git(root, "commit", "-q", "-am", "fast, and a reader")
+        // Never contacted: changes reads only the context's namespace.
+        let kubeconfig = try DiffEndToEndTests.folder(["config": """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: /nonexistent/plugin}}}]
+            contexts: [{name: team, context: {cluster: c, user: u, namespace: team}}]
+            current-context: team
+            """]) + "/config"
+
+        let result = try await DriftBinary.run(["changes", "HEAD~1", "HEAD", "-o", "json"], kubeconfig: kubeconfig, in: root)
+        #expect(result.status == 1, "\(result.errorOutput)")
+        let changes = try JSONValue.parse(result.output)["changes"]?.arrayValue ?? []
+        #expect(changes.map { $0["change"] } == ["added", "modified"])
+        #expect(changes.map { $0["kind"] } == ["ClusterRole", "ConfigMap"])
+        #expect(changes.map { $0["namespace"] } == [nil, "team"])
+
+        let text = try await DriftBinary.run(["changes", "HEAD~1", "HEAD"], kubeconfig: kubeconfig, in: root)
+        let row = text.output.split(separator: "\n").first { $0.contains("configmap/settings") }
+        #expect(row.map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(2) } == ["modified", "team"])
+
+        // Another namespace: the object that names one and the one that did not are two objects.
+        let elsewhere = try await DriftBinary.run(["-n", "shop", "changes", "HEAD~1", "HEAD", "-o", "json"], kubeconfig: kubeconfig, in: root)
+        let moved = try JSONValue.parse(elsewhere.output)["changes"]?.arrayValue ?? []
+        #expect(moved.map { "\($0["change"]?.stringValue ?? "") \($0["namespace"]?.stringValue ?? "-")" }
+            == ["added -", "removed shop", "added team"])
+    }
 }

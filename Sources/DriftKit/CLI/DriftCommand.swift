@@ -108,6 +108,11 @@ public struct SourceSelection: Equatable, Sendable {
     public var helmCommand: String?
     /// `--chart-dir`: folders of packaged charts (`NAME-VERSION.tgz`) for HelmReleases.
     public var chartFolders: [String]
+    /// `--strict`: a manifest with a key written twice is an error, not read as kubectl reads it.
+    public var strict: Bool
+
+    /// How manifests' keys written twice are read.
+    public var duplicateKeys: DuplicateKeyPolicy { strict ? .reject : .lastWins }
 
     static let options = [
         OptionSpec("--filename", "-f", takesValue: true),
@@ -120,6 +125,7 @@ public struct SourceSelection: Equatable, Sendable {
         OptionSpec("--flux", takesValue: false),
         OptionSpec("--helm-cmd", takesValue: true),
         OptionSpec("--chart-dir", takesValue: true),
+        OptionSpec("--strict", takesValue: false),
     ]
 
     /// Everything drift.yaml names (its `paths` or `flux` section), at `revision`.
@@ -133,6 +139,7 @@ public struct SourceSelection: Equatable, Sendable {
         flux = false
         helmCommand = nil
         chartFolders = []
+        strict = false
     }
 
     /// - Parameter requireFilenames: false when `drift.yaml` may name the paths instead.
@@ -145,6 +152,7 @@ public struct SourceSelection: Equatable, Sendable {
         flux = try parsed.flag("--flux")
         helmCommand = parsed.last("--helm-cmd")
         chartFolders = parsed.all("--chart-dir")
+        strict = try parsed.flag("--strict")
         guard !filenames.isEmpty || !kustomizations.isEmpty || !requireFilenames else {
             throw UsageError("kubectl drift \(command) needs manifests: give them with -f FILE|DIR|-")
         }
@@ -244,9 +252,7 @@ public struct DiffInvocation: Equatable, Sendable {
         let parsed = try ArgumentParser.parse(arguments, options: Self.options)
         try rejectPositionals(parsed, command: command)
         source = try SourceSelection(parsed, command: command, requireFilenames: false)
-        cluster = KubeconfigOverrides(
-            kubeconfig: parsed.last("--kubeconfig"), context: parsed.last("--context"),
-            cluster: parsed.last("--cluster"), user: parsed.last("--user"), namespace: parsed.last("--namespace"))
+        cluster = KubeconfigOverrides(parsed)
         output = try choice(parsed.last("--output"), default: .text, flag: "--output")
         fieldManager = parsed.last("--field-manager")
         guard fieldManager != "" else { throw UsageError("--field-manager must not be empty") }
@@ -352,13 +358,23 @@ public struct ChangesInvocation: Equatable, Sendable {
     public var filenames: [String]
     public var recursive: Bool
     public var output: OutputFormat
+    /// The kubeconfig whose context's namespace objects that name none are placed in, as
+    /// `diff` places them; no server is asked.
+    public var cluster: KubeconfigOverrides
+    /// `--strict`: a manifest with a key written twice is an error.
+    public var strict: Bool
+
+    static let options = DiffInvocation.clusterOptions + [
+        OptionSpec("--filename", "-f", takesValue: true),
+        OptionSpec("--recursive", "-R", takesValue: false),
+        OptionSpec("--output", "-o", takesValue: true),
+        OptionSpec("--strict", takesValue: false),
+        // A global flag that means nothing here, taken as kubectl takes it.
+        OptionSpec("--request-timeout", takesValue: true),
+    ]
 
     public init(_ arguments: [String]) throws(UsageError) {
-        let parsed = try ArgumentParser.parse(arguments, options: [
-            OptionSpec("--filename", "-f", takesValue: true),
-            OptionSpec("--recursive", "-R", takesValue: false),
-            OptionSpec("--output", "-o", takesValue: true),
-        ])
+        let parsed = try ArgumentParser.parse(arguments, options: Self.options)
         guard parsed.positionals.count == 2 else {
             throw UsageError("kubectl drift changes needs two revisions, such as: kubectl drift changes main HEAD")
         }
@@ -369,6 +385,8 @@ public struct ChangesInvocation: Equatable, Sendable {
         recursive = filenames.isEmpty ? true : try parsed.flag("--recursive")
         if filenames.isEmpty { filenames = ["."] }
         output = try choice(parsed.last("--output"), default: .text, flag: "--output")
+        cluster = KubeconfigOverrides(parsed)
+        strict = try parsed.flag("--strict")
     }
 }
 
@@ -384,6 +402,15 @@ public struct DemoInvocation: Equatable, Sendable {
         try rejectPositionals(parsed, command: "demo")
         color = try choice(parsed.last("--color"), default: .auto, flag: "--color")
         keep = try parsed.flag("--keep")
+    }
+}
+
+extension KubeconfigOverrides {
+    /// The cluster flags as given (`--kubeconfig`, `--context`, `--cluster`, `--user`, `-n`).
+    init(_ parsed: ParsedArguments) {
+        self.init(
+            kubeconfig: parsed.last("--kubeconfig"), context: parsed.last("--context"),
+            cluster: parsed.last("--cluster"), user: parsed.last("--user"), namespace: parsed.last("--namespace"))
     }
 }
 

@@ -97,6 +97,8 @@ public enum HelpText {
               --helm-cmd=PATH      The helm that renders HelmReleases ($KUBECTL_DRIFT_HELM; default: helm)
               --chart-dir=DIR      Packaged charts (NAME-VERSION.tgz) of HelmReleases; repeatable (also
                                    drift.yaml helm.charts and helm's cache, ~/.cache/helm/repository)
+              --strict             A mapping key written twice is an error (default: the last value
+                                   wins with a warning naming both lines, as kubectl reads it)
               --config=FILE        The repository config (default: drift.yaml at the repository root)
               --ignore-path=PTR    Never report this field (a JSON pointer such as /spec/replicas); repeatable
               --ignore-manager=NAME  Never report fields this field manager owns live; repeatable
@@ -180,6 +182,10 @@ public enum HelpText {
           -f, --filename=PATH      Limit to these files or folders (relative to the current folder, as
                                    git's pathspecs; default: the whole repository)
           -R, --recursive          Descend into folders given with -f
+          -n, --namespace=NS       Namespace of objects that name none (default: the context's, else
+                                   default; --kubeconfig and --context choose the context, no server
+                                   is asked)
+              --strict             A mapping key written twice is an error (default: last value wins)
           -o, --output=FORMAT      text (default), json or yaml
 
         """
@@ -206,6 +212,7 @@ public enum HelpText {
               --flux               Render what the repository's Flux Kustomizations and HelmReleases deploy
               --helm-cmd=PATH      The helm that renders HelmReleases ($KUBECTL_DRIFT_HELM; default: helm)
               --chart-dir=DIR      Packaged charts (NAME-VERSION.tgz) of HelmReleases; repeatable
+              --strict             A mapping key written twice is an error (default: last value wins)
               --concurrency=N      helm processes at once (default: 8)
           -o, --output=FORMAT      yaml (default) or json
 

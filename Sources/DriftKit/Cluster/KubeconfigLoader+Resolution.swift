@@ -1,6 +1,31 @@
 import Foundation
 
 extension KubeconfigLoader {
+    /// The namespace kubectl places objects that name none in, read without credentials or a
+    /// server: `--namespace`, else the context's, else the pod's in a pod, else `default`.
+    public func namespace(_ overrides: KubeconfigOverrides) throws(KubeconfigError) -> String {
+        if let namespace = KubeconfigOverrides.given(overrides.namespace) { return namespace }
+        if let namespace = KubeconfigOverrides.given(try Self.context(in: load(overrides), overrides: overrides)?.context.namespace) {
+            return namespace
+        }
+        let inCluster = InClusterConfig(
+            environment: environment, serviceAccountDirectory: serviceAccountDirectory, fileSystem: fileSystem, clock: clock)
+        return inCluster.isAvailable ? inCluster.namespace : "default"
+    }
+
+    /// The context `--context` names, else `current-context`; nil when neither names one.
+    static func context(
+        in config: Kubeconfig, overrides: KubeconfigOverrides
+    ) throws(KubeconfigError) -> (name: String, context: Kubeconfig.Context)? {
+        guard let name = KubeconfigOverrides.given(overrides.context) ?? config.currentContext else { return nil }
+        guard let found = config.contexts[name] else {
+            let requestedBy = KubeconfigOverrides.given(overrides.context) != nil
+                ? "--context" : "current-context in \(config.currentContextSource ?? config.files.joined(separator: ", "))"
+            throw .contextNotFound(name: name, requestedBy: requestedBy, available: Array(config.contexts.keys))
+        }
+        return (name, found)
+    }
+
     /// Resolves a merged kubeconfig into a connection by clientcmd's rules, or nil when it chooses
     /// no cluster at all (clientcmd's "empty config", which lets in-cluster configuration apply).
     ///
@@ -13,18 +38,9 @@ extension KubeconfigLoader {
         overrides: KubeconfigOverrides,
         defaultNamespace: () -> String
     ) throws(KubeconfigError) -> ClusterConnection? {
-        // Context.
-        var contextName: String?
-        var context: Kubeconfig.Context?
-        if let name = KubeconfigOverrides.given(overrides.context) ?? config.currentContext {
-            guard let found = config.contexts[name] else {
-                let requestedBy = KubeconfigOverrides.given(overrides.context) != nil
-                    ? "--context" : "current-context in \(config.currentContextSource ?? config.files.joined(separator: ", "))"
-                throw .contextNotFound(name: name, requestedBy: requestedBy, available: Array(config.contexts.keys))
-            }
-            contextName = name
-            context = found
-        }
+        let selected = try Self.context(in: config, overrides: overrides)
+        let contextName = selected?.name
+        let context = selected?.context
         // Only used when the context named the missing entry, so both are set then.
         let fromContext = "context \"\(contextName ?? "")\" in \(context?.source ?? "")"
 

@@ -15,10 +15,13 @@ public struct ManifestFile: Sendable, Equatable {
 public struct ParsedManifests: Sendable {
     public var manifests: [Manifest] = []
     public var skipped: [SkippedObject] = []
+    /// What was read as kubectl reads it but deserves a word (keys written twice).
+    public var warnings: [YAMLWarning] = []
 
-    public init(manifests: [Manifest] = [], skipped: [SkippedObject] = []) {
+    public init(manifests: [Manifest] = [], skipped: [SkippedObject] = [], warnings: [YAMLWarning] = []) {
         self.manifests = manifests
         self.skipped = skipped
+        self.warnings = warnings
     }
 }
 
@@ -36,12 +39,17 @@ public enum ManifestLoader {
     /// Parses files: documents in order, `List` kinds expanded, empty documents skipped, the
     /// same object twice an error naming both places. Hooks, objects the server names and
     /// SOPS-encrypted objects (unless `sops` decrypts them) are kept apart with the reason.
-    public static func parse(_ files: [ManifestFile], decrypting sops: SOPSCommand?) throws(ManifestError) -> ParsedManifests {
+    /// A key written twice in a mapping keeps its last value with a warning, as kubectl reads
+    /// it, unless `duplicateKeys` rejects it (`--strict`).
+    public static func parse(
+        _ files: [ManifestFile], decrypting sops: SOPSCommand?, duplicateKeys: DuplicateKeyPolicy = .lastWins
+    ) throws(ManifestError) -> ParsedManifests {
         var parsed = ParsedManifests()
         for file in files {
             let documents: [YAMLDocument]
             do {
-                documents = try YAML.documents(in: file.text, file: file.path)
+                documents = try YAML.documents(
+                    in: file.text, file: file.path, duplicateKeys: duplicateKeys, warnings: &parsed.warnings)
             } catch {
                 throw .yaml(error)
             }

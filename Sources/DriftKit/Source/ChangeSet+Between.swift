@@ -14,8 +14,14 @@ extension ChangeSet {
     /// from both, it is an error. A path whose links lead elsewhere in the two revisions is read
     /// in full from both. Limitation: an edit made through a link, to a file outside `paths`
     /// that a link inside `paths` points to, is not seen (the diff only sees `paths`).
+    ///
+    /// - Parameters:
+    ///   - namespace: where objects that name no namespace are placed, as the server would
+    ///     place them (the context's namespace); nil leaves them without one.
+    ///   - duplicateKeys: how a key written twice is read; the newer revision's warnings are kept.
     public static func between(
-        _ from: GitCommit, _ to: GitCommit, paths: [String], recursive: Bool
+        _ from: GitCommit, _ to: GitCommit, paths: [String], recursive: Bool, namespace: String? = nil,
+        duplicateKeys: DuplicateKeyPolicy = .lastWins
     ) throws(ChangeSetError) -> ChangeSet {
         let old: GitRevisionTree
         let new: GitRevisionTree
@@ -68,8 +74,19 @@ extension ChangeSet {
             try afterFiles.addAll(under: path)
         }
 
-        let changes = Change.compare(before: try beforeFiles.manifests(), after: try afterFiles.manifests())
-        return ChangeSet(from: from.revision, fromID: from.id, to: to.revision, toID: to.id, changes: changes)
+        var before = try beforeFiles.manifests(duplicateKeys: duplicateKeys).manifests
+        let afterParsed = try afterFiles.manifests(duplicateKeys: duplicateKeys)
+        var after = afterParsed.manifests
+        if let namespace {
+            // An object moved from no namespace to the one it lands in is the same object.
+            before = KnownScopes(defining: before).placing(before, in: namespace)
+            after = KnownScopes(defining: after).placing(after, in: namespace)
+        }
+        var changeSet = ChangeSet(
+            from: from.revision, fromID: from.id, to: to.revision, toID: to.id,
+            changes: Change.compare(before: before, after: after))
+        changeSet.warnings = afterParsed.warnings
+        return changeSet
     }
 }
 

@@ -75,9 +75,9 @@ struct ChangeSetFiles {
     }
 
     /// The objects of the files, checked as `ManifestLoader.parse` checks them.
-    func manifests() throws(ChangeSetError) -> [Manifest] {
+    func manifests(duplicateKeys: DuplicateKeyPolicy) throws(ChangeSetError) -> ParsedManifests {
         do {
-            return try ManifestLoader.parse(files)
+            return try ManifestLoader.parse(files, decrypting: nil, duplicateKeys: duplicateKeys)
         } catch {
             throw .manifest(revision: tree.name, error)
         }

@@ -3,7 +3,7 @@ import Foundation
 /// What two commits deploy differently, rendered the way the repository deploys them: the
 /// plain files, kustomizations and Flux Kustomizations that drift.yaml names.
 ///
-/// Plain files are compared through ``ChangeSet/between(_:_:paths:recursive:)``, which reads
+/// Plain files are compared through ``ChangeSet/between(_:_:paths:recursive:namespace:duplicateKeys:)``, which reads
 /// only the changed blobs. A kustomization or a Flux Kustomization can read any file of the
 /// repository (`../base`, a patch, a ConfigMap generator's `.env`), so when drift.yaml names
 /// one, both commits are rendered in full and their objects compared; a merge that changes
@@ -72,7 +72,9 @@ public struct DeployedChanges {
         for recursive in [false, true] {
             let paths = config.paths.filter { $0.recursive == recursive }.map(\.path)
             guard !paths.isEmpty else { continue }
-            for change in try ChangeSet.between(old, new, paths: paths, recursive: recursive).changes {
+            let changeSet = try ChangeSet.between(old, new, paths: paths, recursive: recursive)
+            result.warnings += changeSet.warnings.map(\.description)
+            for change in changeSet.changes {
                 let file = (change.after ?? change.before)?.source.file ?? ""
                 if !config.isExcluded(file), seen.insert(change.identity).inserted { changes.append(change) }
             }

@@ -169,11 +169,12 @@ public struct DesiredStateRequest {
                 paths: [path], recursive: recursive, tree: tree, standardInput: standardInput)
             files += read.filter { config?.isExcluded(rootRelative($0.path)) != true }
         }
-        var parsed = try ManifestLoader.parse(files, decrypting: asked ? try sopsCommand(required: true) : nil)
+        var parsed = try ManifestLoader.parse(
+            files, decrypting: asked ? try sopsCommand(required: true) : nil, duplicateKeys: source.duplicateKeys)
         for (file, resolver) in origins { resolver.resolve(&parsed, file: file) }
         return DesiredState(
             manifests: parsed.manifests, skipped: parsed.skipped, existenceOnly: [], fluxUnits: [], config: config,
-            warnings: warnings)
+            warnings: warnings + parsed.warnings.map(\.description))
     }
 
     private static func absolute(_ path: String, in folder: String) -> String {
@@ -218,6 +219,7 @@ public struct DesiredStateRequest {
         // Each Kustomization's spec.decryption says whether its objects are decrypted.
         options.sops = try sopsCommand(required: false)
         options.substituteFrom = substituteFrom
+        options.duplicateKeys = source.duplicateKeys
         let folder = paths.first ?? config?.flux?.path ?? ""
         let result = try FluxRenderer(tree: rootTree, kustomize: kustomize, options: options).render(scanning: folder)
         let units = result.units.filter { unit in
@@ -228,6 +230,6 @@ public struct DesiredStateRequest {
             manifests: units.flatMap(\.manifests), skipped: units.flatMap(\.skipped),
             existenceOnly: units.reduce(into: Set()) { $0.formUnion($1.existenceOnly) },
             fluxUnits: units, config: config,
-            warnings: result.skippedFiles.map(\.description))
+            warnings: result.skippedFiles.map(\.description) + units.flatMap(\.warnings).map(\.description))
     }
 }

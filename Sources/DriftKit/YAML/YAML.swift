@@ -95,11 +95,51 @@ public enum YAMLError: Error, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column): \(message)" }
 }
 
+/// How a key written twice in one mapping is read.
+public enum DuplicateKeyPolicy: Sendable, Equatable {
+    /// An error naming both lines: for files this tool defines (drift.yaml, kubeconfig), and
+    /// for manifests with `--strict`.
+    case reject
+    /// The last value wins, as kubectl reads a manifest, with a warning naming both lines.
+    case lastWins
+}
+
+/// Something a reading accepted that a person should know about: `file:line:column: message`.
+public struct YAMLWarning: Sendable, Equatable, CustomStringConvertible {
+    public let file: String
+    /// 1-based line.
+    public let line: Int
+    /// 1-based column (in characters).
+    public let column: Int
+    public let message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
 public enum YAML {
     /// All documents of a stream (`---`, `...`), in order. `file` is only used in error messages.
+    /// A key written twice in a mapping is an error.
     public static func documents(in text: String, file: String) throws(YAMLError) -> [YAMLDocument] {
         var composer = try YAMLComposer(text: text, file: file)
         return try composer.composeStream()
+    }
+
+    /// All documents of a stream, reading keys written twice as `duplicateKeys` says; what was
+    /// accepted with a warning is added to `warnings`.
+    public static func documents(
+        in text: String, file: String, duplicateKeys: DuplicateKeyPolicy, warnings: inout [YAMLWarning]
+    ) throws(YAMLError) -> [YAMLDocument] {
+        var composer = try YAMLComposer(text: text, file: file, duplicateKeys: duplicateKeys)
+        let documents = try composer.composeStream()
+        warnings += composer.warnings
+        return documents
     }
 
     /// The documents of a stream and, for each one, the 1-based line where every mapping key

@@ -44,10 +44,16 @@ struct YAMLComposer {
     private var recorder = KeyLineRecorder()
     /// With `recordsKeyLines`, one map of key lines per composed document.
     private(set) var documentKeyLines: [[YAMLPath: Int]] = []
+    private let duplicateKeys: DuplicateKeyPolicy
+    /// With `duplicateKeys: .lastWins`, one warning for each key written again in its mapping.
+    private(set) var warnings: [YAMLWarning] = []
 
-    init(text: String, file: String, recordsKeyLines: Bool = false) throws(YAMLError) {
+    init(
+        text: String, file: String, recordsKeyLines: Bool = false, duplicateKeys: DuplicateKeyPolicy = .reject
+    ) throws(YAMLError) {
         self.file = file
         self.recordsKeyLines = recordsKeyLines
+        self.duplicateKeys = duplicateKeys
         scanner = try YAMLScanner(text: text, file: file)
     }
 
@@ -614,12 +620,22 @@ struct YAMLComposer {
                 }
                 return
             }
-            // why: sigs.k8s.io/yaml would silently keep the last value, but the API server
-            // (with kubectl's default --validate=strict) rejects duplicate fields; a duplicate
-            // key is almost always a mistake, so it is an error here.
             let index = builder.object.keys.firstIndex(of: name) ?? 0
-            let line = builder.linesBase + index < keyLines.count ? keyLines[builder.linesBase + index] : key.mark.line
-            throw valueError("mapping key \"\(name)\" already defined at line \(line)", at: key.mark)
+            let hasLine = builder.linesBase + index < keyLines.count
+            let firstLine = hasLine ? keyLines[builder.linesBase + index] : key.mark.line
+            switch duplicateKeys {
+            case .reject:
+                throw valueError("mapping key \"\(name)\" already defined at line \(firstLine)", at: key.mark)
+            case .lastWins:
+                // why: go-yaml v2 decodes into a Go map, so kubectl keeps the last value
+                // without a word; the value is kept where the key first stood.
+                warnings.append(YAMLWarning(
+                    file: file, line: key.mark.line, column: key.mark.column + 1,
+                    message: "mapping key \"\(name)\" already defined at line \(firstLine); the last value is used, as kubectl does"))
+                builder.object[name] = value.value
+                if hasLine { keyLines[builder.linesBase + index] = key.mark.line }
+                return
+            }
         }
         builder.object[name] = value.value
         keyLines.append(key.mark.line)

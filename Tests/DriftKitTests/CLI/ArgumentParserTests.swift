@@ -151,4 +151,29 @@ struct ArgumentParserTests {
         #expect(throws: UsageError.self) { try ChangesInvocation(["main"]) }
         #expect(throws: UsageError.self) { try ChangesInvocation(["a", "b", "c"]) }
     }
+
+    @Test("changes takes the context flags that choose its namespace, and --strict")
+    func changesNamespaceAndStrict() throws {
+        let plain = try ChangesInvocation(["main", "HEAD"])
+        #expect(plain.cluster == KubeconfigOverrides() && !plain.strict)
+        let given = try ChangesInvocation(["main", "HEAD", "-n", "shop", "--context", "prod", "--kubeconfig", "kc", "--strict"])
+        #expect(given.cluster == KubeconfigOverrides(kubeconfig: "kc", context: "prod", namespace: "shop"))
+        #expect(given.strict)
+    }
+
+    @Test("--strict rejects keys written twice; without it the last value wins", arguments: [
+        ["diff", "-f", "apps"], ["apply", "-f", "apps"], ["render", "-f", "apps"], ["watch", "-f", "apps"],
+    ])
+    func strict(arguments: [String]) throws {
+        func source(_ arguments: [String]) throws -> SourceSelection? {
+            switch try DriftCommand.parse(arguments) {
+            case let .diff(invocation): return invocation.source
+            case let .render(invocation): return invocation.source
+            case let .watch(invocation): return invocation.diff.source
+            default: return nil
+            }
+        }
+        #expect(try source(arguments)?.duplicateKeys == .lastWins)
+        #expect(try source(arguments + ["--strict"])?.duplicateKeys == .reject)
+    }
 }

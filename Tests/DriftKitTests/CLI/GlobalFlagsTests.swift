@@ -9,6 +9,7 @@ struct GlobalFlagsTests {
         (["--context=prod", "-n", "web", "apply", "-f", "apps"], ["apply", "-f", "apps", "--context", "prod", "-n", "web"]),
         (["--cluster", "c", "--user", "u", "--request-timeout", "5s", "watch", "-f", "apps"],
          ["watch", "-f", "apps", "--cluster", "c", "--user", "u", "--request-timeout", "5s"]),
+        (["-n", "shop", "--context", "prod", "changes", "main", "HEAD"], ["changes", "main", "HEAD", "-n", "shop", "--context", "prod"]),
     ])
     func before(leading: [String], trailing: [String]) throws {
         #expect(try DriftCommand.parse(leading) == DriftCommand.parse(trailing))

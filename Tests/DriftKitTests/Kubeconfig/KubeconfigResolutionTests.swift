@@ -335,4 +335,30 @@ struct KubeconfigResolutionTests {
         #expect(plugin.execInfo["apiVersion"] == "client.authentication.k8s.io/v1beta1")
         #expect(plugin.execInfo["kind"] == "ExecCredential")
     }
+
+    @Test("the namespace for objects that name none is read without credentials", arguments: [
+        (KubeconfigOverrides(), "prod-ns"),
+        (KubeconfigOverrides(context: "staging-viewer"), "default"),
+        (KubeconfigOverrides(context: "prod-admin", namespace: "given"), "given"),
+    ])
+    func namespaceWithoutCredentials(overrides: KubeconfigOverrides, namespace: String) throws {
+        var document = multiContextDocument()
+        // An exec plugin that cannot run: reading the namespace must not need it.
+        document = try JSONPointer("/users").updating(document, to: [["name": "admin", "user": ["exec": [
+            "apiVersion": "client.authentication.k8s.io/v1beta1", "command": "/nonexistent/credential-plugin",
+        ]]], ["name": "viewer", "user": ["token": "t"]]])
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("config", kubeconfig: document)
+        #expect(try testLoader(directory, environment: ["KUBECONFIG": file]).namespace(overrides) == namespace)
+    }
+
+    @Test("without any kubeconfig the namespace is default; a missing --context is an error")
+    func namespaceDefaults() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try testLoader(directory, environment: ["HOME": directory.path]).namespace(KubeconfigOverrides()) == "default")
+        let file = try directory.write("config", kubeconfig: multiContextDocument())
+        #expect(throws: KubeconfigError.self) {
+            try testLoader(directory, environment: ["KUBECONFIG": file]).namespace(KubeconfigOverrides(context: "nope"))
+        }
+    }
 }

@@ -68,4 +68,55 @@ struct ManifestLoaderTests {
             try ManifestLoader.readFiles(paths: [root.path + "/missing"], recursive: false, tree: FileSystemTree(root: "/"), standardInput: { "" })
         }
     }
+
+    @Test("a key written twice keeps its last value with a warning naming both lines; rejected when strict")
+    func duplicateKeys() throws {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  k: first\n  k: second\n"
+        let files = [ManifestFile(path: "apps/cm.yaml", text: text)]
+        let parsed = try ManifestLoader.parse(files, decrypting: nil)
+        #expect(parsed.manifests.first?.object[["data", "k"]] == "second")
+        #expect(parsed.warnings.map(\.description) == [
+            "apps/cm.yaml:7:3: mapping key \"k\" already defined at line 6; the last value is used, as kubectl does",
+        ])
+        #expect {
+            _ = try ManifestLoader.parse(files, decrypting: nil, duplicateKeys: .reject)
+        } throws: { error in
+            String(describing: error).contains("apps/cm.yaml:7:3: mapping key \"k\" already defined at line 6")
+        }
+    }
+
+    @Test("objects that name no namespace are placed in one unless their kind is cluster-scoped")
+    func knownScopes() throws {
+        let text = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: reader}
+            ---
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec: {group: example.com, scope: Cluster, names: {kind: Widget, plural: widgets}}
+            ---
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata: {name: w}
+            ---
+            apiVersion: other.example.com/v1
+            kind: Widget
+            metadata: {name: namespaced}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: placed, namespace: kept}
+            """
+        let manifests = try ManifestLoader.parse([ManifestFile(path: "all.yaml", text: text)])
+        let placed = KnownScopes(defining: manifests).placing(manifests, in: "shop")
+        #expect(placed.map(\.namespace) == ["shop", nil, nil, nil, "shop", "kept"])
+        // Without the CRD, its kind is taken to be namespaced.
+        #expect(KnownScopes().placing([manifests[3]], in: "shop").first?.namespace == "shop")
+    }
 }

@@ -348,6 +348,46 @@ struct YAMLStructureTests {
         #expect(error == .invalidValue(file: "test.yaml", line: line, column: column, message: message))
     }
 
+    @Test("read as kubectl reads them, a key written twice keeps its last value, in its first place, with a warning", arguments: [
+        ("a: 1\nb: 2\na: 3\n", .object(JSONObject([("a", 3), ("b", 2)])), 3, 1, "\"a\" already defined at line 1"),
+        ("m:\n  x: 1\n  'x': 2\n", ["m": ["x": 2]], 3, 3, "\"x\" already defined at line 2"),
+        ("{a: 1, a: 2}", ["a": 2], 1, 8, "\"a\" already defined at line 1"),
+        ("y: 1\ntrue: 2\n", ["true": 2], 2, 1, "\"true\" already defined at line 1"),
+        // A key written after `<<` overrides the merged value without a word; written again, it warns.
+        ("b: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n  x: 3\n", ["b": ["x": 1], "m": ["x": 3]], 5, 3, "\"x\" already defined at line 4"),
+    ] as [(String, JSONValue, Int, Int, String)])
+    func duplicatesLastWins(text: String, value: JSONValue, line: Int, column: Int, message: String) throws {
+        var warnings: [YAMLWarning] = []
+        let documents = try YAML.documents(in: text, file: "test.yaml", duplicateKeys: .lastWins, warnings: &warnings)
+        #expect(documents.map(\.value) == [value])
+        #expect(warnings == [YAMLWarning(
+            file: "test.yaml", line: line, column: column,
+            message: "mapping key \(message); the last value is used, as kubectl does")])
+    }
+
+    @Test("the third definition of a key warns again, naming the line of the one it replaces")
+    func duplicatesWarnEachTime() throws {
+        var warnings: [YAMLWarning] = []
+        let documents = try YAML.documents(
+            in: "a: 1\na: 2\na: 3\n", file: "t.yaml", duplicateKeys: .lastWins, warnings: &warnings)
+        #expect(documents.first?.value == ["a": 3])
+        #expect(warnings.map(\.description) == [
+            "t.yaml:2:1: mapping key \"a\" already defined at line 1; the last value is used, as kubectl does",
+            "t.yaml:3:1: mapping key \"a\" already defined at line 2; the last value is used, as kubectl does",
+        ])
+    }
+
+    @Test("rejecting duplicates reads as the strict reader does; unique keys warn of nothing")
+    func duplicatesRejected() throws {
+        var warnings: [YAMLWarning] = []
+        #expect(throws: YAMLError.invalidValue(file: "t.yaml", line: 2, column: 1, message: "mapping key \"a\" already defined at line 1")) {
+            try YAML.documents(in: "a: 1\na: 2\n", file: "t.yaml", duplicateKeys: .reject, warnings: &warnings)
+        }
+        let documents = try YAML.documents(in: "a: 1\nb: {a: 2}\n", file: "t.yaml", duplicateKeys: .lastWins, warnings: &warnings)
+        #expect(documents.first?.value == ["a": 1, "b": ["a": 2]])
+        #expect(warnings.isEmpty)
+    }
+
     // MARK: Documents
 
     @Test("multi-document streams with '---', '...', empty documents and comments")

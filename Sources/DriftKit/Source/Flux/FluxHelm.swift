@@ -30,6 +30,8 @@ struct FluxHelm: Sendable {
     var concurrency: Int
     /// The cluster's `.Capabilities`; nil for helm's defaults.
     var capabilities: (@Sendable () -> HelmCapabilities?)?
+    /// How templates' output with a key written twice is read.
+    var duplicateKeys: DuplicateKeyPolicy
 
     static func isHelmRelease(_ manifest: Manifest) -> Bool {
         manifest.kind == "HelmRelease" && manifest.group == "helm.toolkit.fluxcd.io"
@@ -396,18 +398,16 @@ struct FluxHelm: Sendable {
         var parsed: ParsedManifests
         do {
             // Helm hooks are not release objects: they are kept apart, skipped with the reason.
-            parsed = try ManifestLoader.parse([file], decrypting: nil)
+            parsed = try ManifestLoader.parse([file], decrypting: nil, duplicateKeys: duplicateKeys)
         } catch {
             throw .helm(release: key, source: job.source, message: error.description)
         }
-        var manifests = parsed.manifests
+        // Helm leaves the namespace to the client, which places namespaced objects in the release's.
+        var manifests = KnownScopes(defining: parsed.manifests).placing(parsed.manifests, in: job.spec.releaseNamespace)
         // The CRDs are the documents that start within `helm show crds`'s lines.
         let crdLines = output.crds.isEmpty ? 0 : output.crds.split(separator: "\n", omittingEmptySubsequences: false).count
         for index in manifests.indices {
             var object = manifests[index].object
-            if manifests[index].namespace == nil, !Self.clusterScopedKinds.contains(manifests[index].kind) {
-                object = FluxObjects.setting(["metadata", "namespace"], to: .string(job.spec.releaseNamespace), in: object)
-            }
             if manifests[index].source.line > crdLines {
                 object = FluxObjects.merging(job.spec.commonLabels, into: "labels", of: object)
                 object = FluxObjects.merging(job.spec.commonAnnotations, into: "annotations", of: object)
@@ -460,11 +460,4 @@ struct FluxHelm: Sendable {
             return ManifestOrigin(file: file, line: nth < lines.count ? lines[nth] : 1)
         }
     }
-
-    /// Kinds that have no namespace, for objects a chart leaves without one.
-    static let clusterScopedKinds: Set<String> = [
-        "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass",
-        "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "IngressClass",
-        "RuntimeClass", "CSIDriver", "VolumeAttachment", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-    ]
 }

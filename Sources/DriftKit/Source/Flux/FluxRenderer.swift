@@ -375,7 +375,8 @@ public struct FluxRenderer {
         do {
             // kustomize-controller decrypts only for spec.decryption.provider: sops.
             parsed = try ManifestLoader.parse(
-                [ManifestFile(path: display, text: text)], decrypting: flux.decryptionProvider == "sops" ? options.sops : nil)
+                [ManifestFile(path: display, text: text)], decrypting: flux.decryptionProvider == "sops" ? options.sops : nil,
+                duplicateKeys: options.duplicateKeys)
         } catch {
             throw .renderedObjects(kustomization: flux.key, error)
         }
@@ -424,7 +425,8 @@ public struct FluxRenderer {
         }
         let helm = FluxHelm(
             helm: options.helm, charts: options.charts, kustomize: kustomize, ownerLabels: options.ownerLabels,
-            readValues: options.substituteFrom, concurrency: options.concurrency, capabilities: options.helmCapabilities)
+            readValues: options.substituteFrom, concurrency: options.concurrency, capabilities: options.helmCapabilities,
+            duplicateKeys: options.duplicateKeys)
         let outcomes = try helm.render(releases, defaultNamespace: options.defaultNamespace, sources: sources) {
             reference throws(FluxError) in try artifacts.files(of: reference, sources: sources)
         }
@@ -434,6 +436,7 @@ public struct FluxRenderer {
                 rendering.unit.helmReleases.append(release)
                 kept += objects.manifests
                 hooks += objects.skipped
+                rendering.unit.warnings += objects.warnings
             case let .notRendered(entry):
                 notRendered.append(entry)
                 // Its chart's source may be defined in a unit rendered later.
@@ -442,6 +445,7 @@ public struct FluxRenderer {
         }
         rendering.unit.manifests = kept
         rendering.unit.skipped = parsed.skipped + hooks
+        rendering.unit.warnings = parsed.warnings + rendering.unit.warnings
         rendering.unit.existenceOnly = existenceOnly
         rendering.unit.excluded = excluded
         rendering.unit.notRendered = notRendered

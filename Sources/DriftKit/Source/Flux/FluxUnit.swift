@@ -24,6 +24,8 @@ public struct FluxUnit: Sendable {
     public var unresolvedVariables: [String]
     /// HelmReleases rendered with `helm template`, whose objects are among `manifests`.
     public var helmReleases: [FluxHelmRelease]
+    /// What was read as kubectl reads it but deserves a word (keys written twice).
+    public var warnings: [YAMLWarning] = []
 
     public var name: String { kustomization.name }
     public var namespace: String { kustomization.namespace }
@@ -208,6 +210,8 @@ public struct FluxOptions: Sendable {
     public var substituteFrom: (@Sendable (FluxSubstituteReference) -> [String: String]?)?
     /// Namespace of Kustomization objects that name none (where the API server would put them).
     public var defaultNamespace: String
+    /// How rendered objects with a key written twice are read (`--strict` rejects them).
+    public var duplicateKeys: DuplicateKeyPolicy = .lastWins
 
     public init(
         repositoryURLs: [String] = [], localSources: Set<String> = [], ownerLabels: Bool = true,
