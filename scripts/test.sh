@@ -2,11 +2,13 @@
 # Runs the whole test suite: unit tests and the integration tests against a real
 # kube-apiserver and etcd on 127.0.0.1 (envtest convention: KUBEBUILDER_ASSETS).
 # Prepares and caches the assets first, and a current kubectl and helm (scripts/prepare-kubectl.sh),
-# which the tests find first in PATH; fails, never skips, when they cannot be had.
+# which the tests find first in PATH, and installs the shells the completion tests run;
+# fails, never skips, when they cannot be had.
 # With KUBEBUILDER_ASSETS set (say to ../shared/envtest/prepare.sh's folder), that server is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+scripts/install-system-packages.sh --tests
 KUBEBUILDER_ASSETS=$(scripts/prepare-envtest-assets.sh | tail -n 1)
 export KUBEBUILDER_ASSETS
 tools=$(scripts/prepare-kubectl.sh | tail -n 1)

@@ -30,11 +30,26 @@ enum KubectlDrift {
             case let .help(topic):
                 output.write(HelpText.text(for: topic))
                 return 0
+            case let .completion(shell):
+                output.write(shell.script)
+                return 0
+            case let .complete(words):
+                Completion.complete(words, sources: completionSources()).write(to: &output)
+                return 0
             }
         } catch {
             output.flush()
             StandardStream.printError("error: \(error)")
             return failure
         }
+    }
+
+    /// The kubeconfig and the repository of this machine, read only when a candidate needs them.
+    private static func completionSources() -> Completion.Sources {
+        let environment = ProcessInfo.processInfo.environment
+        let folder = FileManager.default.currentDirectoryPath
+        return Completion.Sources(
+            kubeconfig: { overrides in try? KubeconfigLoader(environment: environment, currentDirectory: folder).load(overrides) },
+            revisions: { (try? GitRepository.discover(from: folder, environment: environment))?.revisionNames() ?? [] })
     }
 }

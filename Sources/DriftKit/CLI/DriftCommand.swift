@@ -11,10 +11,41 @@ public enum DriftCommand: Equatable, Sendable {
     case version
     /// Help for a subcommand, or the overview when nil.
     case help(String?)
+    /// `completion bash|zsh|fish`: print the shell's completion script.
+    case completion(CompletionShell)
+    /// `__complete WORD...`: what completes the last word, in cobra's protocol (the shell
+    /// scripts and `kubectl_complete-drift` call it; not listed in help).
+    case complete([String])
 
-    public static let subcommands = ["diff", "apply", "watch", "changes", "render", "demo", "version", "help"]
+    /// The commands, each with its line of the overview.
+    public static let summaries: [(name: String, summary: String)] = [
+        ("diff", "Compare manifests with the live cluster, field by field"),
+        ("apply", "Put the cluster back to Git: apply what drifted or is missing"),
+        ("watch", "Keep checking (and with --remediate keep putting back) as the cluster changes"),
+        ("changes", "List the objects Git added, modified or removed between two revisions"),
+        ("render", "Print the objects as kubectl drift reads them from the manifests"),
+        ("demo", "Run the drift scenario on a throwaway local API server"),
+        ("completion", "Print a shell completion script (bash, zsh or fish)"),
+        ("version", "Print the version"),
+    ]
+
+    public static let subcommands = summaries.map(\.name) + ["help"]
+
+    /// The flags a command takes, every spelling; nil for a command that takes none.
+    public static func options(of command: String) -> [OptionSpec]? {
+        switch command {
+        case "diff", "apply": return DiffInvocation.options
+        case "watch": return WatchInvocation.options
+        case "render": return RenderInvocation.options
+        case "changes": return ChangesInvocation.options
+        case "demo": return DemoInvocation.options
+        default: return nil
+        }
+    }
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> DriftCommand {
+        // Completion words are partial command lines: they are never parsed as a command.
+        if arguments.first == "__complete" { return .complete(Array(arguments.dropFirst())) }
         let arguments = try hoistingGlobalFlags(arguments)
         guard let first = arguments.first else { return .help(nil) }
         let rest = Array(arguments.dropFirst())
@@ -26,6 +57,7 @@ public enum DriftCommand: Equatable, Sendable {
         case "changes": return .changes(try ChangesInvocation(rest))
         case "demo": return .demo(try DemoInvocation(rest))
         case "watch": return .watch(try WatchInvocation(rest))
+        case "completion": return .completion(try CompletionShell(rest))
         case "version", "--version": return .version
         case "help", "--help", "-h": return .help(rest.first)
         default:
@@ -336,12 +368,12 @@ public struct RenderInvocation: Equatable, Sendable {
     /// `--concurrency`: helm processes at once; nil for drift.yaml's, else 8.
     public var concurrency: Int?
 
+    static let options = SourceSelection.options + [
+        OptionSpec("--output", "-o", takesValue: true), OptionSpec("--concurrency", takesValue: true),
+    ]
+
     public init(_ arguments: [String]) throws(UsageError) {
-        let parsed = try ArgumentParser.parse(
-            arguments,
-            options: SourceSelection.options + [
-                OptionSpec("--output", "-o", takesValue: true), OptionSpec("--concurrency", takesValue: true),
-            ])
+        let parsed = try ArgumentParser.parse(arguments, options: Self.options)
         try rejectPositionals(parsed, command: "render")
         source = try SourceSelection(parsed, command: "render")
         concurrency = try DiffInvocation.concurrency(parsed)
@@ -396,9 +428,10 @@ public struct DemoInvocation: Equatable, Sendable {
     /// Keep the server running after the scenario, until interrupted, for exploring and benchmarks.
     public var keep: Bool
 
+    static let options = [OptionSpec("--color", takesValue: true), OptionSpec("--keep", takesValue: false)]
+
     public init(_ arguments: [String]) throws(UsageError) {
-        let parsed = try ArgumentParser.parse(
-            arguments, options: [OptionSpec("--color", takesValue: true), OptionSpec("--keep", takesValue: false)])
+        let parsed = try ArgumentParser.parse(arguments, options: Self.options)
         try rejectPositionals(parsed, command: "demo")
         color = try choice(parsed.last("--color"), default: .auto, flag: "--color")
         keep = try parsed.flag("--keep")

@@ -9,6 +9,7 @@ public enum HelpText {
         case "demo": return demo
         case "watch": return watch
         case "version": return "Print the kubectl-drift version.\n\nUsage:\n  kubectl drift version\n"
+        case "completion": return completion
         default: return overview
         }
     }
@@ -17,13 +18,7 @@ public enum HelpText {
         Find where a live Kubernetes cluster has drifted from the manifests in Git.
 
         Commands:
-          diff      Compare manifests with the live cluster, field by field
-          apply     Put the cluster back to Git: apply what drifted or is missing
-          watch     Keep checking (and with --remediate keep putting back) as the cluster changes
-          changes   List the objects Git added, modified or removed between two revisions
-          render    Print the objects as kubectl drift reads them from the manifests
-          demo      Run the drift scenario on a throwaway local API server
-          version   Print the version
+        \(DriftCommand.summaries.map { "  " + $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
 
         Examples:
           # Which objects under apps/ differ from the cluster, and how
@@ -39,6 +34,31 @@ public enum HelpText {
         --request-timeout) may come before the command too: kubectl-drift --context prod diff -f apps/
 
         Use "kubectl drift <command> --help" for more about a command.
+
+        """
+
+    static let completion = """
+        Print a shell completion script for kubectl-drift.
+
+        kubectl drift <TAB> (kubectl 1.26 and later) asks the kubectl_complete-drift program on
+        PATH, which install.sh installs beside kubectl-drift; these scripts complete
+        kubectl-drift called by its own name. Both complete commands, flags, --context (and
+        --cluster, --user) from the kubeconfig, and --ref and changes' revisions from the
+        repository's branches and tags.
+
+        Usage:
+          kubectl drift completion bash|zsh|fish
+
+        Examples:
+          # bash, for this shell, then for every new one
+          source <(kubectl drift completion bash)
+          kubectl drift completion bash > ~/.local/share/bash-completion/completions/kubectl-drift
+
+          # zsh: a file named _kubectl-drift in a folder of $fpath
+          kubectl drift completion zsh > "${fpath[1]}/_kubectl-drift"
+
+          # fish
+          kubectl drift completion fish > ~/.config/fish/completions/kubectl-drift.fish
 
         """
 

@@ -19,6 +19,12 @@ public struct WatchInvocation: Equatable, Sendable {
     /// A minute: a steady stream of hand changes makes one message a minute, not one each.
     public static let defaultNotifyInterval: Double = 60
 
+    /// diff's flags and watch's own.
+    static let options = DiffInvocation.options + [
+        OptionSpec("--interval", takesValue: true), OptionSpec("--notify-interval", takesValue: true),
+        OptionSpec("--metrics-address", takesValue: true), OptionSpec("--fetch", takesValue: true),
+    ]
+
     public init(_ arguments: [String]) throws(UsageError) {
         var rest: [String] = []
         var words = arguments[...]

@@ -64,3 +64,24 @@ extension GitRepository {
         return String(cString: value)
     }
 }
+
+extension GitRepository {
+    /// The names a revision may be given by, as git completes them: local branches, remote
+    /// branches (`origin/main`, without the remotes' `HEAD`) and tags, sorted.
+    public func revisionNames() -> [String] {
+        var iterator: OpaquePointer?
+        guard git_reference_iterator_new(&iterator, pointer) == 0, let iterator else { return [] }
+        defer { git_reference_iterator_free(iterator) }
+        var names: [String] = []
+        var reference: OpaquePointer?
+        while git_reference_next(&reference, iterator) == 0, let found = reference {
+            defer { git_reference_free(found) }
+            let full = String(cString: git_reference_name(found))
+            guard full.hasPrefix("refs/heads/") || full.hasPrefix("refs/tags/") || full.hasPrefix("refs/remotes/"),
+                !full.hasSuffix("/HEAD"), let short = git_reference_shorthand(found)
+            else { continue }
+            names.append(String(cString: short))
+        }
+        return names.sorted()
+    }
+}
