@@ -3,13 +3,16 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP proxy on 127.0.0.1 that forwards bytes both ways to a local port, and can cut every
-/// connection it carries on cue: a dropped network, as a watch sees it.
+/// A TCP proxy on 127.0.0.1 that forwards bytes both ways to a local port, and injects the
+/// network's faults on cue: every connection cut (a dropped network, as a watch sees it) or
+/// reset, connections reset at random points, and stalls (bytes held, both ways, on open and
+/// new connections alike).
 ///
 /// TLS passes through untouched, so a client trusting the server's CA talks to the server
-/// (whose certificate names 127.0.0.1) as if directly.
+/// (whose certificate names 127.0.0.1) as if directly. That is also why every fault here is a
+/// TCP one: the proxy cannot read or write HTTP inside the TLS stream.
 final class FaultProxy: @unchecked Sendable {
-    // Unchecked Sendable: `pairs` and `isClosed` are used under `lock` only.
+    // Unchecked Sendable: every `var` is used under `lock` only.
     let port: Int
     private let targetPort: Int
     private let listener: Int32
@@ -18,9 +21,20 @@ final class FaultProxy: @unchecked Sendable {
     private var pairs: [Int: (client: Int32, server: Int32)] = [:]
     private var nextID = 0
     private var isClosed = false
+    private var isStalled = false
+    /// The chance that a connection is reset just before it forwards a chunk of bytes.
+    private var resetChance = 0.0
+    private var random: SeededRandom
+    private var bytesForwarded = 0
+    private var resets = 0
 
-    init(targetPort: Int) throws {
+    /// The seed of the random resets, for the message of a failed test to reproduce them by.
+    let seed: UInt64
+
+    init(targetPort: Int, seed: UInt64 = .random(in: .min ... .max)) throws {
         self.targetPort = targetPort
+        self.seed = seed
+        random = SeededRandom(seed: seed)
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Self.failure("socket") }
         var address = Self.loopback(port: 0)
@@ -50,6 +64,60 @@ final class FaultProxy: @unchecked Sendable {
             shutdown(pair.client, Int32(SHUT_RDWR))
             shutdown(pair.server, Int32(SHUT_RDWR))
         }
+    }
+
+    /// Resets every connection open now (RST, both ways); later connections are forwarded again.
+    func resetConnections() {
+        lock.lock()
+        defer { lock.unlock() }
+        for pair in pairs.values { Self.reset(pair) }
+    }
+
+    /// Resets each connection, from now on, just before a chunk it forwards (either way) with
+    /// `chance` (0 stops it): connections broken at random points of requests and answers.
+    func resetAtRandom(chance: Double) {
+        lock.lock()
+        resetChance = chance
+        lock.unlock()
+    }
+
+    /// Holds every byte, of open connections and of those accepted meanwhile, until `resume()`:
+    /// a server or network that stops answering without closing anything.
+    func stall() {
+        lock.lock()
+        isStalled = true
+        lock.unlock()
+    }
+
+    func resume() {
+        lock.lock()
+        isStalled = false
+        lock.unlock()
+    }
+
+    /// Bytes forwarded from the server to clients so far: how far a run has got.
+    var forwarded: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytesForwarded
+    }
+
+    /// Connections reset so far, at random or by `resetConnections()`.
+    var resetCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return resets
+    }
+
+    /// Waits until the server has sent clients `bytes` more than `start`, or `timeout` passes;
+    /// whether it did.
+    func waitUntilForwarded(_ bytes: Int, since start: Int, timeout: Double = 30) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while forwarded - start < bytes {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
     }
 
     /// Stops accepting and cuts every connection.
@@ -96,16 +164,46 @@ final class FaultProxy: @unchecked Sendable {
         }
     }
 
+    /// What the pump does with the bytes waiting on a connection.
+    private enum Verdict {
+        case forward, hold, reset
+    }
+
+    private func verdict() -> Verdict {
+        lock.lock()
+        defer { lock.unlock() }
+        if isStalled { return .hold }
+        guard resetChance > 0, Double.random(in: 0..<1, using: &random) < resetChance else { return .forward }
+        resets += 1
+        return .reset
+    }
+
     /// Copies bytes both ways until either side ends, then closes both.
     private func pump(id: Int, client: Int32, server: Int32) {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0)]
-        loop: while poll(&fds, 2, -1) > 0 {
+        // A timeout, so that a stall ending is noticed without new bytes.
+        loop: while poll(&fds, 2, 20) >= 0 {
             for (index, entry) in fds.enumerated() where entry.revents != 0 {
-                let source = entry.fd
-                let target = index == 0 ? server : client
-                let count = read(source, &buffer, buffer.count)
-                guard count > 0, Self.writeAll(target, buffer, count) else { break loop }
+                switch verdict() {
+                case .hold:
+                    // Unread bytes wait in the kernel; the sleep keeps poll from spinning on them.
+                    usleep(20_000)
+                    continue loop
+                case .reset:
+                    Self.reset((client, server))
+                    break loop
+                case .forward:
+                    let source = entry.fd
+                    let target = index == 0 ? server : client
+                    let count = read(source, &buffer, buffer.count)
+                    guard count > 0, Self.writeAll(target, buffer, count) else { break loop }
+                    if index == 1 {
+                        lock.lock()
+                        bytesForwarded += count
+                        lock.unlock()
+                    }
+                }
             }
         }
         lock.lock()
@@ -113,6 +211,17 @@ final class FaultProxy: @unchecked Sendable {
         lock.unlock()
         Glibc.close(client)
         Glibc.close(server)
+    }
+
+    /// Makes the next close of both sockets send RST instead of FIN, and wakes their pump.
+    private static func reset(_ pair: (client: Int32, server: Int32)) {
+        var abort = linger(l_onoff: 1, l_linger: 0)
+        for socket in [pair.client, pair.server] {
+            setsockopt(socket, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+            // shutdown would send FIN; only the pump closes, so the RST goes when it does.
+        }
+        shutdown(pair.client, Int32(SHUT_RD))
+        shutdown(pair.server, Int32(SHUT_RD))
     }
 
     private static func writeAll(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
@@ -135,5 +244,22 @@ final class FaultProxy: @unchecked Sendable {
 
     private static func failure(_ step: String) -> NSError {
         NSError(domain: "FaultProxy", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "\(step) failed: errno \(errno)"])
+    }
+}
+
+/// SplitMix64: random numbers a seed repeats, for faults a failed test can be run again with.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
     }
 }
