@@ -11,9 +11,10 @@ import Testing
 ///
 /// Where the faults come from, and why: resets and stalls are the proxy's, at the TCP level,
 /// since TLS passes through it untouched and it cannot speak HTTP inside; the restart is the
-/// real server's. 429 and 503 with Retry-After are left to the fake server of
-/// `CurlTransportFaultTests`: a real kube-apiserver gives 503 on no cue a test can set, and 429
-/// (its inflight limits) never to the test's system:masters identities.
+/// real server's, and so is 429 with Retry-After: API Priority and Fairness rejecting a
+/// ServiceAccount put in a priority level too small for its requests (`ThrottledIdentity`).
+/// 503 with Retry-After is left to the fake server of `CurlTransportFaultTests`: a real
+/// kube-apiserver gives it on no cue a test can set, and the transport retries it as it does 429.
 ///
 /// The suite has a server of its own, since restarting the shared one would break the tests
 /// running beside it. Serialized: each test keeps both cores busy.
@@ -91,6 +92,38 @@ struct FaultToleranceEndToEndTests {
         }
 
         try await checkAfterwards(repository, applied: applyVerdicts, server: server, admin: admin)
+    }
+
+    @Test("429 with Retry-After from the real server (API Priority and Fairness): every object checked or reported with the reason, the rejections real")
+    func throttled() async throws {
+        let server = try await Self.ownServer.value
+        let admin = APIClient(transport: try CurlTransport(connection: server.connection(for: .admin)))
+        let namespace = "faults-429-" + UUID().uuidString.prefix(6).lowercased()
+        try TestCluster.create(
+            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
+            in: "/api/v1/namespaces", client: admin)
+        let throttled = try await ThrottledIdentity.create(in: namespace, server: server, admin: admin)
+        // Fewer objects: a request waits a second on each 429, and most meet several.
+        let repository = try ConfigMapRepository(namespace: namespace, count: 100)
+        defer { repository.remove() }
+        try repository.write(value: "1")
+        let rejectedBefore = try throttled.rejections(admin: admin)
+        // Each object's requests wait at most a second before each retry, eight objects at a time.
+        let bound = Double(repository.count * (RetryPolicy().maxAttempts - 1)) / Double(DriftOptions.defaultConcurrency) + 30
+
+        var applied = RunVerdicts()
+        for command in ["diff", "apply"] {
+            let (result, seconds) = try await Self.timed {
+                try await DriftBinary.run([command, "-f", repository.folder, "-o", "json", "--no-cache"], kubeconfig: throttled.kubeconfig)
+            }
+            let verdicts = RunVerdicts(result, names: repository.names(), isApply: command == "apply")
+            #expect(verdicts.problems.isEmpty, "\(command) throttled: \(verdicts.summary)")
+            #expect(verdicts.failures.values.allSatisfy { $0.contains("429") }, "\(command) throttled: \(verdicts.summary)")
+            #expect(seconds < bound, "\(command) throttled took \(seconds)s")
+            if command == "apply" { applied = verdicts }
+        }
+        #expect(try throttled.rejections(admin: admin) > rejectedBefore, "the server rejected nothing: no 429 was met")
+        try await checkAfterwards(repository, applied: applied, server: server, admin: admin)
     }
 
     @Test("the ApplySet parent refused: every object reported not applied with the reason, exit 2, nothing written or pruned")
