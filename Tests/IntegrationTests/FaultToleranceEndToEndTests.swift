@@ -94,6 +94,30 @@ struct FaultToleranceEndToEndTests {
         try await checkAfterwards(repository, applied: applyVerdicts, server: server, admin: admin)
     }
 
+    @Test("a cluster that answers nothing from the start: one error for the run, naming the cluster and the timeout, exit 2, in time")
+    func stalledFromTheStart() async throws {
+        let server = try await Self.ownServer.value
+        let targetPort = try #require(URLComponents(string: server.serverURL)?.port)
+        let proxy = try FaultProxy(targetPort: targetPort)
+        defer { proxy.close() }
+        proxy.stall()
+        let repository = try ConfigMapRepository(namespace: "default", count: 10)
+        defer { repository.remove() }
+        try repository.write(value: "1")
+        for command in ["diff", "apply"] {
+            let (result, seconds) = try await Self.timed {
+                try await DriftBinary.run(
+                    [command, "-f", repository.folder, "-o", "json", "--request-timeout", "\(Int(Self.requestTimeout))s"],
+                    kubeconfig: try ConfigMapRepository.kubeconfig(server, through: proxy))
+            }
+            // Nothing was compared, so there is no report: the run's first request says why, once.
+            #expect(result.status == 2 && result.output.isEmpty, "\(command): \(result.output.prefix(300))")
+            #expect(result.errorOutput.contains("cannot reach the cluster at https://127.0.0.1:\(proxy.port)")
+                && result.errorOutput.contains("within \(Int(Self.requestTimeout))s"), "\(command): \(result.errorOutput)")
+            #expect(seconds < 2 * Self.requestTimeout + 5, "\(command) took \(seconds)s")
+        }
+    }
+
     @Test("429 with Retry-After from the real server (API Priority and Fairness): every object checked or reported with the reason, the rejections real")
     func throttled() async throws {
         let server = try await Self.ownServer.value
