@@ -20,8 +20,6 @@ struct ApplyInterruptionEndToEndTests {
             let repository = try ConfigMapRepository(namespace: namespace, count: Self.objectCount)
             defer { repository.remove() }
             let flags = ["-f", repository.folder, "-n", namespace, "--applyset", "interrupted"]
-            let seed = UInt64.random(in: .min ... .max)
-            var random = SeededRandom(seed: seed)
 
             try repository.write(value: "0", extras: Self.extras(of: 0))
             let (first, applySeconds) = try await FaultToleranceEndToEndTests.timed {
@@ -36,12 +34,12 @@ struct ApplyInterruptionEndToEndTests {
                 try repository.write(value: "\(run)", extras: extras)
                 let names = repository.names(extras: extras)
                 let before = try repository.live(client: admin)
-                let delay = Double.random(in: 0..<applySeconds, using: &random)
+                let delay = Double.random(in: 0..<applySeconds)
                 if try await Self.applyKilled(["apply", "-y"] + prune + flags, after: delay) { killed += 1 }
 
-                let after = try repository.live(client: admin)
+                let after = try await Self.settled(repository, admin: admin)
                 let lost = names.filter { name in before[name].map { after[name]?.uid != $0.uid } ?? false }
-                #expect(lost.isEmpty, "run \(run) (seed \(seed), killed after \(delay)s) deleted what Git holds: \(lost.prefix(5))")
+                #expect(lost.isEmpty, "run \(run) (killed after \(delay)s) deleted what Git holds: \(lost.prefix(5))")
 
                 let diff = try await DriftBinary.run(["diff", "-o", "json"] + prune + flags)
                 let verdicts = RunVerdicts(diff, names: names, isApply: false)
@@ -49,12 +47,13 @@ struct ApplyInterruptionEndToEndTests {
                 let misreported = names.filter { name in
                     verdicts.outcomes[name] != (after[name] == nil ? "missing" : after[name]?.value == "\(run)" ? "in-sync" : "drifted")
                 }
-                #expect(misreported.isEmpty, "run \(run) (seed \(seed), killed after \(delay)s): \(misreported.prefix(5)) misreported")
+                let described = misreported.prefix(5).map { "\($0) \(verdicts.outcomes[$0] ?? "unreported"), live \(after[$0]?.value ?? "absent")" }
+                #expect(misreported.isEmpty, "run \(run) (killed after \(delay)s) misreported: \(described)")
                 if !prune.isEmpty {
                     let stale = Set(after.keys).subtracting(names).filter { !$0.hasPrefix(ConfigMapRepository.generateNamePrefix) }
                     let report = try JSONValue.parse(diff.output)
                     let prunable = Set((report["prune"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
-                    #expect(prunable == stale, "run \(run) (seed \(seed)): prune \(prunable.sorted()) of \(stale.sorted())")
+                    #expect(prunable == stale, "run \(run) (killed after \(delay)s): prune \(prunable.sorted()) of \(stale.sorted())")
                 }
             }
             // Most kills land before the run ends; if none did, the test proved nothing.
@@ -70,6 +69,20 @@ struct ApplyInterruptionEndToEndTests {
             let diff = try await DriftBinary.run(["diff", "--prune"] + flags)
             #expect(diff.status == 0, "\(diff.output.suffix(500))\(diff.errorOutput)")
         }
+    }
+
+    /// The live ConfigMaps once the killed run's last requests are done: the server finishes
+    /// what it was sent after the client is gone, so two reads 300 ms apart must agree.
+    static func settled(_ repository: ConfigMapRepository, admin: APIClient) async throws -> [String: (value: String?, uid: String)] {
+        func read() throws -> [String: String] { try repository.live(client: admin).mapValues { "\($0.uid) \($0.value ?? "")" } }
+        var last = try read()
+        for _ in 0..<20 {
+            try await Task.sleep(for: .milliseconds(300))
+            let now = try read()
+            if now == last { break }
+            last = now
+        }
+        return try repository.live(client: admin)
     }
 
     /// Objects only one run's Git holds, so that the next run with `--prune` deletes them.
@@ -102,3 +115,4 @@ struct ApplyInterruptionEndToEndTests {
         }
     }
 }
+

@@ -69,14 +69,14 @@ struct FaultToleranceEndToEndTests {
         // takes about what a diff does).
         let faultyDiff = try await run(diff, under: fault, afterBytes: diffBytes / 3, proxy: proxy, server: server, kubeconfig: throughProxy)
         let diffVerdicts = RunVerdicts(faultyDiff.result, names: names, isApply: false)
-        #expect(diffVerdicts.problems.isEmpty, "diff under \(fault) (seed \(proxy.seed)): \(diffVerdicts.summary)")
+        #expect(diffVerdicts.problems.isEmpty, "diff under \(fault): \(diffVerdicts.summary)")
         #expect(faultyDiff.seconds < Self.bound(clean: cleanSeconds, fault: faultyDiff.faultSeconds),
             "diff under \(fault) took \(faultyDiff.seconds)s; clean \(cleanSeconds)s")
 
         let faultyApply = try await run(
             apply, under: fault, afterBytes: diffBytes * 4 / 3, proxy: proxy, server: server, kubeconfig: throughProxy)
         let applyVerdicts = RunVerdicts(faultyApply.result, names: names, isApply: true)
-        #expect(applyVerdicts.problems.isEmpty, "apply under \(fault) (seed \(proxy.seed)): \(applyVerdicts.summary)")
+        #expect(applyVerdicts.problems.isEmpty, "apply under \(fault): \(applyVerdicts.summary)")
         #expect(faultyApply.seconds < Self.bound(clean: 2 * cleanSeconds, fault: faultyApply.faultSeconds),
             "apply under \(fault) took \(faultyApply.seconds)s; clean diff \(cleanSeconds)s")
         #expect(!faultyApply.result.output.contains("AlreadyExists") && !faultyApply.result.errorOutput.contains("AlreadyExists"))
@@ -84,7 +84,7 @@ struct FaultToleranceEndToEndTests {
             // A reset is retried: every request here is idempotent (reads, server-side applies),
             // or was not sent yet when the TLS handshake broke.
             #expect(diffVerdicts.failures.isEmpty && applyVerdicts.failures.isEmpty && proxy.resetCount > 0,
-                "\(proxy.resetCount) resets (seed \(proxy.seed)): \(diffVerdicts.summary) \(applyVerdicts.summary)")
+                "\(proxy.resetCount) resets: \(diffVerdicts.summary) \(applyVerdicts.summary)")
         } else {
             // A stall or a restart is not hidden.
             #expect(!diffVerdicts.failures.isEmpty && !applyVerdicts.failures.isEmpty,

@@ -4,9 +4,9 @@ import Glibc
 #endif
 
 /// A TCP proxy on 127.0.0.1 that forwards bytes both ways to a local port, and injects the
-/// network's faults on cue: every connection cut (a dropped network, as a watch sees it) or
-/// reset, connections reset at random points, and stalls (bytes held, both ways, on open and
-/// new connections alike).
+/// network's faults on cue: every connection cut (a dropped network, as a watch sees it),
+/// connections reset at random points, and stalls (bytes held, both ways, on open and new
+/// connections alike).
 ///
 /// TLS passes through untouched, so a client trusting the server's CA talks to the server
 /// (whose certificate names 127.0.0.1) as if directly. That is also why every fault here is a
@@ -24,17 +24,11 @@ final class FaultProxy: @unchecked Sendable {
     private var isStalled = false
     /// The chance that a connection is reset just before it forwards a chunk of bytes.
     private var resetChance = 0.0
-    private var random: SeededRandom
     private var bytesForwarded = 0
     private var resets = 0
 
-    /// The seed of the random resets, for the message of a failed test to reproduce them by.
-    let seed: UInt64
-
-    init(targetPort: Int, seed: UInt64 = .random(in: .min ... .max)) throws {
+    init(targetPort: Int) throws {
         self.targetPort = targetPort
-        self.seed = seed
-        random = SeededRandom(seed: seed)
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw Self.failure("socket") }
         var address = Self.loopback(port: 0)
@@ -66,13 +60,6 @@ final class FaultProxy: @unchecked Sendable {
         }
     }
 
-    /// Resets every connection open now (RST, both ways); later connections are forwarded again.
-    func resetConnections() {
-        lock.lock()
-        defer { lock.unlock() }
-        for pair in pairs.values { Self.reset(pair) }
-    }
-
     /// Resets each connection, from now on, just before a chunk it forwards (either way) with
     /// `chance` (0 stops it): connections broken at random points of requests and answers.
     func resetAtRandom(chance: Double) {
@@ -102,7 +89,7 @@ final class FaultProxy: @unchecked Sendable {
         return bytesForwarded
     }
 
-    /// Connections reset so far, at random or by `resetConnections()`.
+    /// Connections reset at random so far.
     var resetCount: Int {
         lock.lock()
         defer { lock.unlock() }
@@ -173,7 +160,7 @@ final class FaultProxy: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if isStalled { return .hold }
-        guard resetChance > 0, Double.random(in: 0..<1, using: &random) < resetChance else { return .forward }
+        guard resetChance > 0, Double.random(in: 0..<1) < resetChance else { return .forward }
         resets += 1
         return .reset
     }
@@ -191,7 +178,11 @@ final class FaultProxy: @unchecked Sendable {
                     usleep(20_000)
                     continue loop
                 case .reset:
-                    Self.reset((client, server))
+                    // Closed with a zero linger, each socket sends RST instead of FIN.
+                    var abort = linger(l_onoff: 1, l_linger: 0)
+                    for socket in [client, server] {
+                        setsockopt(socket, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+                    }
                     break loop
                 case .forward:
                     let source = entry.fd
@@ -211,17 +202,6 @@ final class FaultProxy: @unchecked Sendable {
         lock.unlock()
         Glibc.close(client)
         Glibc.close(server)
-    }
-
-    /// Makes the next close of both sockets send RST instead of FIN, and wakes their pump.
-    private static func reset(_ pair: (client: Int32, server: Int32)) {
-        var abort = linger(l_onoff: 1, l_linger: 0)
-        for socket in [pair.client, pair.server] {
-            setsockopt(socket, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
-            // shutdown would send FIN; only the pump closes, so the RST goes when it does.
-        }
-        shutdown(pair.client, Int32(SHUT_RD))
-        shutdown(pair.server, Int32(SHUT_RD))
     }
 
     private static func writeAll(_ fd: Int32, _ buffer: [UInt8], _ count: Int) -> Bool {
@@ -247,19 +227,3 @@ final class FaultProxy: @unchecked Sendable {
     }
 }
 
-/// SplitMix64: random numbers a seed repeats, for faults a failed test can be run again with.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
