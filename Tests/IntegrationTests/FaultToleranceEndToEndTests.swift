@@ -18,7 +18,7 @@ import Testing
 ///
 /// The suite has a server of its own, since restarting the shared one would break the tests
 /// running beside it. Serialized: each test keeps both cores busy.
-@Suite("faults on the real server: diff and apply of 500 objects", .serialized, .timeLimit(.minutes(4)))
+@Suite("faults on the real server under diff and apply", .serialized, .timeLimit(.minutes(4)))
 struct FaultToleranceEndToEndTests {
     private static let ownServer = Task { try await TestCluster.startOwnServer() }
 
@@ -101,6 +101,7 @@ struct FaultToleranceEndToEndTests {
         let proxy = try FaultProxy(targetPort: targetPort)
         defer { proxy.close() }
         proxy.stall()
+        let throughProxy = try ConfigMapRepository.kubeconfig(server, through: proxy)
         let repository = try ConfigMapRepository(namespace: "default", count: 10)
         defer { repository.remove() }
         try repository.write(value: "1")
@@ -108,7 +109,7 @@ struct FaultToleranceEndToEndTests {
             let (result, seconds) = try await Self.timed {
                 try await DriftBinary.run(
                     [command, "-f", repository.folder, "-o", "json", "--request-timeout", "\(Int(Self.requestTimeout))s"],
-                    kubeconfig: try ConfigMapRepository.kubeconfig(server, through: proxy))
+                    kubeconfig: throughProxy)
             }
             // Nothing was compared, so there is no report: the run's first request says why, once.
             #expect(result.status == 2 && result.output.isEmpty, "\(command): \(result.output.prefix(300))")
@@ -135,8 +136,7 @@ struct FaultToleranceEndToEndTests {
         // Each object's requests wait at most a second before each retry, eight objects at a time.
         let bound = Double(repository.count * (RetryPolicy().maxAttempts - 1)) / Double(DriftOptions.defaultConcurrency) + 30
 
-        var applied = RunVerdicts()
-        for command in ["diff", "apply"] {
+        func run(_ command: String) async throws -> RunVerdicts {
             let (result, seconds) = try await Self.timed {
                 try await DriftBinary.run([command, "-f", repository.folder, "-o", "json", "--no-cache"], kubeconfig: throttled.kubeconfig)
             }
@@ -144,8 +144,10 @@ struct FaultToleranceEndToEndTests {
             #expect(verdicts.problems.isEmpty, "\(command) throttled: \(verdicts.summary)")
             #expect(verdicts.failures.values.allSatisfy { $0.contains("429") }, "\(command) throttled: \(verdicts.summary)")
             #expect(seconds < bound, "\(command) throttled took \(seconds)s")
-            if command == "apply" { applied = verdicts }
+            return verdicts
         }
+        _ = try await run("diff")
+        let applied = try await run("apply")
         #expect(try throttled.rejections(admin: admin) > rejectedBefore, "the server rejected nothing: no 429 was met")
         try await checkAfterwards(repository, applied: applied, server: server, admin: admin)
     }
@@ -237,24 +239,29 @@ struct FaultToleranceEndToEndTests {
         kubeconfig: String
     ) async throws -> FaultyRun {
         let arguments = arguments + ["--request-timeout", "\(Int(Self.requestTimeout))s"]
-        let start = proxy.forwarded
-        if fault == .resets { proxy.resetAtRandom(chance: 0.01) }
-        defer { proxy.resetAtRandom(chance: 0) }
-        let began = Date()
-        async let result = DriftBinary.run(arguments, kubeconfig: kubeconfig)
-        var faultSeconds = 0.0
-        if fault != .resets {
-            let reached = await proxy.waitUntilForwarded(afterBytes, since: start)
-            let struck = Date()
-            switch fault {
-            case .resets: break
-            case .stall:
+        let strike: (@Sendable () async throws -> Void)?
+        switch fault {
+        case .resets:
+            proxy.resetAtRandom(chance: 0.01)
+            strike = nil
+        case .stall:
+            strike = {
                 proxy.stall()
                 try await Task.sleep(for: .seconds(Self.requestTimeout * 2.5))
                 proxy.resume()
-            case .restart:
-                try await TestCluster.offThePool { try server.restartAPIServer() }
             }
+        case .restart:
+            strike = { try await TestCluster.offThePool { try server.restartAPIServer() } }
+        }
+        defer { proxy.resetAtRandom(chance: 0) }
+        let start = proxy.forwarded
+        let began = Date()
+        async let result = DriftBinary.run(arguments, kubeconfig: kubeconfig)
+        var faultSeconds = 0.0
+        if let strike {
+            let reached = await proxy.waitUntilForwarded(afterBytes, since: start)
+            let struck = Date()
+            try await strike()
             faultSeconds = Date().timeIntervalSince(struck)
             #expect(reached, "the run ended before the \(fault) could strike")
         }

@@ -92,8 +92,6 @@ struct RunVerdicts {
     static let checkedStatuses: Set = ["in-sync", "drifted", "missing"]
     static let doneResults: Set = ["applied", "unchanged"]
 
-    init() {}
-
     /// Reads `result`'s report of `names` (and the generateName object, skipped).
     init(_ result: CommandResult, names: [String], isApply: Bool) {
         guard let report = try? JSONValue.parse(result.output) else {
