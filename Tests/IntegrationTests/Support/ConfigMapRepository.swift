@@ -121,7 +121,9 @@ struct RunVerdicts {
             let isDone = isApply ? Self.doneResults.contains(outcome) : Self.checkedStatuses.contains(outcome)
             guard !isDone else { continue }
             let reason = (isApply ? object["reason"] : object["error"])?.stringValue ?? ""
-            if reason.isEmpty || (!isApply && outcome != "error") {
+            if !isApply, outcome != "error" {
+                problems.append("\(name): status \(outcome)")
+            } else if reason.isEmpty {
                 problems.append("\(name): \(outcome) without a reason")
             }
             failures[name] = reason
@@ -131,8 +133,10 @@ struct RunVerdicts {
         if !unreported.isEmpty {
             problems.append("\(unreported.count) objects neither checked nor reported: \(unreported.sorted().prefix(5))")
         }
-        let expectedStatus: Set<Int32> = failures.isEmpty ? (isApply ? [0] : [0, 1]) : [2]
-        if !expectedStatus.contains(result.status) {
+        // kubectl diff's convention: 1 for drift (prune candidates included), 2 for any error.
+        let drifts = outcomes.values.contains { $0 != "in-sync" } || !(report["prune"]?.arrayValue ?? []).isEmpty
+        let expectedStatus: Int32 = !failures.isEmpty ? 2 : !isApply && drifts ? 1 : 0
+        if result.status != expectedStatus {
             problems.append("exit \(result.status) with \(failures.count) objects not checked: \(result.errorOutput.prefix(600))")
         }
     }
