@@ -13,11 +13,7 @@ import Testing
 @Suite("watching across a kube-apiserver restart", .serialized, .timeLimit(.minutes(3)))
 struct WatchServerRestartEndToEndTests {
     /// The suite's own server, started on first use; its exit watchdog ends it with the test process.
-    private static let ownServer = Task<LocalAPIServer, any Error> {
-        try await TestCluster.offThePool { () throws(LocalClusterError) in
-            try LocalAPIServer.start(assets: LocalAPIServer.findAssets(environment: ProcessInfo.processInfo.environment))
-        }
-    }
+    private static let ownServer = Task { try await TestCluster.startOwnServer() }
 
     /// The suite's server, and an admin client and a new namespace in it for one test; the
     /// namespaces go with the server's data.

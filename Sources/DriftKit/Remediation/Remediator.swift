@@ -179,16 +179,26 @@ public struct Remediator: Sendable {
         }
         let parent = detector.options.membership?.recorded ?? .absent
         let writes = report.objects.contains { $0.status == .drifted || $0.status == .missing }
+        var unrecorded: String?
         if let applySet, !options.dryRun, !options.suspendAll, writes || options.prune {
             // Recorded before the members are written, so an interrupted run leaves nothing untracked.
-            try writeParent(applySet, members: report.objects.map(\.identity), recorded: parent)
+            do {
+                try writeParent(applySet, members: report.objects.map(\.identity), recorded: parent)
+            } catch {
+                // Nothing is written that the parent might not record; every object is still reported.
+                unrecorded = "the ApplySet parent \(applySet.parentDescription) could not record this run's objects: \(error)"
+            }
         }
 
         let graph = FluxDependencyGraph(units: options.fluxUnits)
-        if graph.hasDependencies {
-            try applyInLayers(graph, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
+        if let unrecorded {
+            for index in report.objects.indices where [.drifted, .missing].contains(report.objects[index].status) {
+                outcomes[index] = .failed("not applied: \(unrecorded)")
+            }
+        } else if graph.hasDependencies {
+            applyInLayers(graph, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
         } else {
-            try apply(Array(report.objects.indices), report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
+            apply(Array(report.objects.indices), report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
         }
         var results = report.objects.indices.map { index in
             let drift = report.objects[index]
@@ -208,7 +218,9 @@ public struct Remediator: Sendable {
             prune(allowed(plan.candidates), problems: plan.problems.map(\.description), into: &remediation)
             remediation.pruneHeld = allowed(plan.held)
         }
-        if options.prune, let pruner, let applySet, !options.suspendAll {
+        if options.prune, let unrecorded {
+            remediation.pruneProblems.append("nothing pruned: \(unrecorded)")
+        } else if options.prune, let pruner, let applySet, !options.suspendAll {
             let desired = Set(report.objects.map(\.identity))
             let plan = pruner.plan(desired: desired, parent: parent, concurrency: detector.options.concurrency)
             prune(allowed(plan.candidates), problems: plan.problems.map(\.description), into: &remediation)
@@ -216,9 +228,15 @@ public struct Remediator: Sendable {
             if !options.dryRun, remediation.exitCode == 0 {
                 // What is kept stays recorded, so a later prune looks at it again; a run that saw
                 // only part of Git forgets nothing the parent records.
-                try writeParent(
-                    applySet, members: Array(desired) + plan.held.map(\.identity),
-                    recorded: options.pruneOnly == nil ? .empty : parent)
+                do {
+                    try writeParent(
+                        applySet, members: Array(desired) + plan.held.map(\.identity),
+                        recorded: options.pruneOnly == nil ? .empty : parent)
+                } catch {
+                    // The parent still records what it did, so the next prune lists it all again.
+                    remediation.pruneProblems.append(
+                        "the ApplySet parent \(applySet.parentDescription) could not forget what was pruned: \(error)")
+                }
             }
         }
         return remediation
@@ -230,7 +248,7 @@ public struct Remediator: Sendable {
     private func apply(
         _ indices: [Int], report: inout DriftReport, outcomes: inout [Int: RemediationOutcome], manifests: [Manifest],
         existenceOnly: Set<ObjectIdentity>, flux: FluxLiveState?
-    ) throws {
+    ) {
         let foundation = indices.filter { Self.isFoundation(report.objects[$0]) }
         for (index, outcome) in zip(foundation, apply(foundation.map { report.objects[$0] }, flux: flux)) {
             outcomes[index] = outcome
@@ -247,11 +265,20 @@ public struct Remediator: Sendable {
         }
         if foundation.contains(where: { outcomes[$0] == .applied }), !retry.isEmpty {
             let retried = Set(retry.map { report.objects[$0].source })
-            let again = try detector.detect(manifests.filter { retried.contains($0.source) }, existenceOnly: existenceOnly)
-            for index in retry {
-                let old = report.objects[index]
-                if let fresh = again.objects.first(where: { $0.source == old.source && $0.identity.name == old.identity.name && $0.identity.kind == old.identity.kind }) {
-                    report.objects[index] = fresh
+            do {
+                let again = try detector.detect(manifests.filter { retried.contains($0.source) }, existenceOnly: existenceOnly)
+                for index in retry {
+                    let old = report.objects[index]
+                    if let fresh = again.objects.first(where: { $0.source == old.source && $0.identity.name == old.identity.name && $0.identity.kind == old.identity.kind }) {
+                        report.objects[index] = fresh
+                    }
+                }
+            } catch {
+                // These could not be compared again; the run's other objects go on.
+                for index in retry {
+                    report.objects[index].status = .error
+                    report.objects[index].error =
+                        "not compared again after the CustomResourceDefinitions and Namespaces were applied: \(error)"
                 }
             }
         }
@@ -287,7 +314,7 @@ public struct Remediator: Sendable {
     private func applyInLayers(
         _ graph: FluxDependencyGraph, report: inout DriftReport, outcomes: inout [Int: RemediationOutcome],
         manifests: [Manifest], existenceOnly: Set<ObjectIdentity>, flux: FluxLiveState?
-    ) throws {
+    ) {
         let nodes = report.objects.map { graph.node(ofObjectFrom: $0.source.file) }
         let depthOf = { (index: Int) in nodes[index].flatMap { graph.depth[$0] } ?? 0 }
         let waitedFor = graph.waitedFor
@@ -305,7 +332,7 @@ public struct Remediator: Sendable {
                 outcomes[index] = .blocked("not applied: it waits for \(blocker), which \(why)")
                 if failed[node] == nil { failed[node] = "was not applied, as it waits for \(blocker)" }
             }
-            try apply(ready, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
+            apply(ready, report: &report, outcomes: &outcomes, manifests: manifests, existenceOnly: existenceOnly, flux: flux)
             for index in ready {
                 guard let node = nodes[index], failed[node] == nil, case let .failed(reason)? = outcomes[index] else { continue }
                 failed[node] = "failed: \(report.objects[index].identity): \(reason)"

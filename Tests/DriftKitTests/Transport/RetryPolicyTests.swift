@@ -57,6 +57,13 @@ struct RetryPolicyTests {
         #expect(policy.delay(after: 1, outcome: .connectionLost, isIdempotent: false) == nil)
     }
 
+    @Test("a connection broken before the request was sent is retried for every method")
+    func notSent() {
+        #expect(policy.delay(after: 1, outcome: .notSent, isIdempotent: false) == 0.2)
+        #expect(policy.delay(after: 2, outcome: .notSent, isIdempotent: true) == 0.4)
+        #expect(policy.delay(after: 5, outcome: .notSent, isIdempotent: false) == nil)
+    }
+
     @Test("refused connections, TLS failures and timeouts are reported at once")
     func otherFailures() {
         #expect(policy.delay(after: 1, outcome: .otherFailure, isIdempotent: true) == nil)

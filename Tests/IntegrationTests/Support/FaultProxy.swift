@@ -3,13 +3,16 @@ import Foundation
 import Glibc
 #endif
 
-/// A TCP proxy on 127.0.0.1 that forwards bytes both ways to a local port, and can cut every
-/// connection it carries on cue: a dropped network, as a watch sees it.
+/// A TCP proxy on 127.0.0.1 that forwards bytes both ways to a local port, and injects the
+/// network's faults on cue: every connection cut (a dropped network, as a watch sees it),
+/// connections reset at random points, and stalls (bytes held, both ways, on open and new
+/// connections alike).
 ///
 /// TLS passes through untouched, so a client trusting the server's CA talks to the server
-/// (whose certificate names 127.0.0.1) as if directly.
+/// (whose certificate names 127.0.0.1) as if directly. That is also why every fault here is a
+/// TCP one: the proxy cannot read or write HTTP inside the TLS stream.
 final class FaultProxy: @unchecked Sendable {
-    // Unchecked Sendable: `pairs` and `isClosed` are used under `lock` only.
+    // Unchecked Sendable: every `var` is used under `lock` only.
     let port: Int
     private let targetPort: Int
     private let listener: Int32
@@ -18,6 +21,11 @@ final class FaultProxy: @unchecked Sendable {
     private var pairs: [Int: (client: Int32, server: Int32)] = [:]
     private var nextID = 0
     private var isClosed = false
+    private var isStalled = false
+    /// The chance that a connection is reset just before it forwards a chunk of bytes.
+    private var resetChance = 0.0
+    private var bytesForwarded = 0
+    private var resets = 0
 
     init(targetPort: Int) throws {
         self.targetPort = targetPort
@@ -50,6 +58,53 @@ final class FaultProxy: @unchecked Sendable {
             shutdown(pair.client, Int32(SHUT_RDWR))
             shutdown(pair.server, Int32(SHUT_RDWR))
         }
+    }
+
+    /// Resets each connection, from now on, just before a chunk it forwards (either way) with
+    /// `chance` (0 stops it): connections broken at random points of requests and answers.
+    func resetAtRandom(chance: Double) {
+        lock.lock()
+        resetChance = chance
+        lock.unlock()
+    }
+
+    /// Holds every byte, of open connections and of those accepted meanwhile, until `resume()`:
+    /// a server or network that stops answering without closing anything.
+    func stall() {
+        lock.lock()
+        isStalled = true
+        lock.unlock()
+    }
+
+    func resume() {
+        lock.lock()
+        isStalled = false
+        lock.unlock()
+    }
+
+    /// Bytes forwarded from the server to clients so far: how far a run has got.
+    var forwarded: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytesForwarded
+    }
+
+    /// Connections reset at random so far.
+    var resetCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return resets
+    }
+
+    /// Waits until the server has sent clients `bytes` more than `start`, or `timeout` passes;
+    /// whether it did.
+    func waitUntilForwarded(_ bytes: Int, since start: Int, timeout: Double = 30) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while forwarded - start < bytes {
+            guard Date() < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
     }
 
     /// Stops accepting and cuts every connection.
@@ -96,16 +151,50 @@ final class FaultProxy: @unchecked Sendable {
         }
     }
 
+    /// What the pump does with the bytes waiting on a connection.
+    private enum Verdict {
+        case forward, hold, reset
+    }
+
+    private func verdict() -> Verdict {
+        lock.lock()
+        defer { lock.unlock() }
+        if isStalled { return .hold }
+        guard resetChance > 0, Double.random(in: 0..<1) < resetChance else { return .forward }
+        resets += 1
+        return .reset
+    }
+
     /// Copies bytes both ways until either side ends, then closes both.
     private func pump(id: Int, client: Int32, server: Int32) {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var fds = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0)]
-        loop: while poll(&fds, 2, -1) > 0 {
+        // A timeout, so that a stall ending is noticed without new bytes.
+        loop: while poll(&fds, 2, 20) >= 0 {
             for (index, entry) in fds.enumerated() where entry.revents != 0 {
-                let source = entry.fd
-                let target = index == 0 ? server : client
-                let count = read(source, &buffer, buffer.count)
-                guard count > 0, Self.writeAll(target, buffer, count) else { break loop }
+                switch verdict() {
+                case .hold:
+                    // Unread bytes wait in the kernel; the sleep keeps poll from spinning on them.
+                    usleep(20_000)
+                    continue loop
+                case .reset:
+                    // Closed with a zero linger, each socket sends RST instead of FIN.
+                    var abort = linger(l_onoff: 1, l_linger: 0)
+                    for socket in [client, server] {
+                        setsockopt(socket, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+                    }
+                    break loop
+                case .forward:
+                    let source = entry.fd
+                    let target = index == 0 ? server : client
+                    let count = read(source, &buffer, buffer.count)
+                    guard count > 0, Self.writeAll(target, buffer, count) else { break loop }
+                    if index == 1 {
+                        lock.lock()
+                        bytesForwarded += count
+                        lock.unlock()
+                    }
+                }
             }
         }
         lock.lock()
@@ -137,3 +226,4 @@ final class FaultProxy: @unchecked Sendable {
         NSError(domain: "FaultProxy", code: Int(errno), userInfo: [NSLocalizedDescriptionKey: "\(step) failed: errno \(errno)"])
     }
 }
+

@@ -33,6 +33,14 @@ enum TestCluster {
         try await startup.value
     }
 
+    /// A server of a suite's own, for a suite that restarts it or breaks its connections;
+    /// its exit watchdog ends it with the test process.
+    static func startOwnServer() async throws -> LocalAPIServer {
+        try await offThePool { () throws(LocalClusterError) in
+            try LocalAPIServer.start(assets: LocalAPIServer.findAssets(environment: ProcessInfo.processInfo.environment))
+        }
+    }
+
     /// Runs blocking work (starting a server, libcurl calls) on a thread of its own.
     static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

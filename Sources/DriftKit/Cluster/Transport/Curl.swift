@@ -98,6 +98,13 @@ final class CurlEasyHandle: @unchecked Sendable {
         return detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
     }
 
+    /// The system's errno for the transfer's failure (ECONNRESET for a reset); 0 when it recorded none.
+    func systemErrno() -> Int32 {
+        var value = 0
+        _ = drift_curl_getinfo_long(handle, CURLINFO_OS_ERRNO, &value)
+        return Int32(value)
+    }
+
     func responseCode() -> Int {
         var code = 0
         _ = drift_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)

@@ -103,7 +103,7 @@ extension CurlTransport {
         }
         if result == CURLE_OPERATION_TIMEDOUT { throw .timeout(server: connection.server, seconds: idleTimeout) }
         let message = easy.message(for: result)
-        if case let .failure(_, error) = classify(result, message: message) { throw error }
+        if case let .failure(_, error) = classify(result, message: message, systemErrno: easy.systemErrno()) { throw error }
         throw .connection(server: connection.server, message: message)
     }
 

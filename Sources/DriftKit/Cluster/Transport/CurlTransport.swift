@@ -203,7 +203,7 @@ public final class CurlTransport: HTTPTransport {
             return .success(HTTPResponse(
                 statusCode: handle.responseCode(), headers: accumulator.headers, body: accumulator.body))
         }
-        return classify(code, message: message)
+        return classify(code, message: message, systemErrno: handle.systemErrno())
     }
 
     /// Accept and Authorization headers (and no `Expect: 100-continue`) for `credentials`.
@@ -223,9 +223,12 @@ public final class CurlTransport: HTTPTransport {
         return bare == "localhost" || bare.hasSuffix(".localhost") || bare.hasPrefix("127.") || bare == "::1"
     }
 
-    func classify(_ code: CURLcode, message: String) -> AttemptResult {
+    func classify(_ code: CURLcode, message: String, systemErrno: Int32) -> AttemptResult {
         let server = connection.server
         switch code {
+        case CURLE_SSL_CONNECT_ERROR where [ECONNRESET, EPIPE, ECONNABORTED].contains(systemErrno):
+            // The network broke the handshake, not a TLS setting, and nothing was sent yet.
+            return .failure(.notSent, .connection(server: server, message: message))
         case CURLE_OPERATION_TIMEDOUT:
             return .failure(.otherFailure, .timeout(server: server, seconds: options.requestTimeout))
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2,

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Mirrors client-go: 429 and 503 are retried for every method (the server did not act on
 /// the request) honouring `Retry-After`; a connection lost mid-request is retried only for
-/// idempotent requests; a refused connection or a timeout is reported at once.
+/// idempotent requests, one broken before the request went out (reset in the TLS handshake)
+/// for every method; a refused connection or a timeout is reported at once.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first one included.
     public var maxAttempts: Int
@@ -24,6 +25,8 @@ public struct RetryPolicy: Sendable, Equatable {
         case response(statusCode: Int, retryAfter: String?)
         /// The connection broke after the request may have reached the server.
         case connectionLost
+        /// The connection broke before the request was sent: reset in the TLS handshake.
+        case notSent
         /// Any other transport failure: refused, TLS, timeout.
         case otherFailure
     }
@@ -41,6 +44,9 @@ public struct RetryPolicy: Sendable, Equatable {
             }
             return backoff
         case .connectionLost where isIdempotent:
+            return backoff
+        case .notSent:
+            // Nothing reached the server, so even a create cannot happen twice.
             return backoff
         default:
             return nil
