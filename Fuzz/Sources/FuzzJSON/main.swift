@@ -1,0 +1,11 @@
+import DriftKit
+import FuzzSupport
+
+// Parses every input as one JSON text and writes back what it read.
+// Errors are expected; a crash, a hang or runaway memory is a bug.
+runFuzzer { data, size in
+    if let value = try? JSONValue.parse(fuzzData(data, size)) {
+        _ = value.jsonText()
+    }
+    return 0
+}

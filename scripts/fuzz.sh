@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Fuzzes the readers of untrusted text (YAML, JSON, kubeconfig, drift.yaml) with libFuzzer:
+# builds the Fuzz package with -sanitize=fuzzer,address into .build-fuzz (the main .build is
+# not touched), then runs each target for SECONDS (default 60) on a temporary copy of its
+# committed seed corpus (Fuzz/Corpus/<target>; nothing new is written into the repository).
+# Fails when any target finds a crash, a timeout (one input over 10 s) or an out-of-memory
+# (over 2 GB), printing the reproducer and its base64; turn it into a regression test.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     e.g. scripts/fuzz.sh 600 FuzzYAML
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzYAML FuzzJSON FuzzKubeconfig FuzzDriftConfig)
+
+# why lld (the toolchain's, next to swiftc): gold, the Swift driver's default on Linux, stops
+# with an internal error linking libFuzzer's runtime. SwiftPM drops -use-ld from -Xswiftc, so
+# the linker is chosen with a toolset file.
+mkdir -p .build-fuzz
+toolset=.build-fuzz/toolset.json
+printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' \
+  "$(dirname "$(readlink -f "$(command -v swiftc)")")/ld.lld" >"$toolset"
+# why release: it is the code that ships (checks and inlining as in kubectl-drift); -g so that
+# ASan's reports name source lines.
+build_flags=(-c release --package-path Fuzz --build-path .build-fuzz --toolset "$toolset"
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -g)
+echo "fuzz.sh: building ${targets[*]}" >&2
+for target in "${targets[@]}"; do
+  swift build "${build_flags[@]}" --product "$target"
+done
+bin=$(swift build "${build_flags[@]}" --show-bin-path)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-drift-fuzz.XXXXXX")
+failed=()
+for target in "${targets[@]}"; do
+  mkdir -p "$work/$target/corpus"
+  cp Fuzz/Corpus/"$target"/* "$work/$target/corpus/"
+  log="$work/$target/fuzz.log"
+  echo "fuzz.sh: $target for ${seconds}s" >&2
+  # why -detect_leaks=0: the parsers allocate only Swift-managed memory, and LeakSanitizer
+  # reports the Swift runtime's never-freed metadata and caches as leaks at exit.
+  # -timeout and -rss_limit_mb turn a hang or runaway memory on one input into a failure.
+  status=0
+  "$bin/$target" "$work/$target/corpus" \
+    -dict="Fuzz/Dictionaries/$target.dict" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    -detect_leaks=0 -print_final_stats=1 \
+    -artifact_prefix="$work/$target/" >"$log" 2>&1 || status=$?
+  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/fuzz.sh: $target /" >&2 || true
+  artifacts=("$work/$target"/crash-* "$work/$target"/timeout-* "$work/$target"/oom-* "$work/$target"/leak-*)
+  found=()
+  for artifact in "${artifacts[@]}"; do [ -e "$artifact" ] && found+=("$artifact"); done
+  if [ "$status" -ne 0 ] || [ ${#found[@]} -gt 0 ]; then
+    failed+=("$target")
+    echo "fuzz.sh: $target FAILED (exit $status); the end of its log ($log):" >&2
+    tail -n 60 "$log" >&2
+    for artifact in "${found[@]}"; do
+      echo "fuzz.sh: reproducer $artifact; rerun with: $bin/$target $artifact" >&2
+      echo "fuzz.sh: base64 of the reproducer:" >&2
+      base64 -w 0 "$artifact" >&2
+      echo >&2
+    done
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz.sh: failed: ${failed[*]} (work folder $work kept)" >&2
+  exit 1
+fi
+rm -rf "$work"
+echo "fuzz.sh: no crash, timeout or out-of-memory in ${targets[*]}" >&2
