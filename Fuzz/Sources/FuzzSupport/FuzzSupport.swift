@@ -1,16 +1,16 @@
 import CLibFuzzer
 import Foundation
 
-/// Runs libFuzzer with this process's arguments, calling `body` with every input, and exits
-/// with libFuzzer's status.
+/// Runs libFuzzer with this process's arguments, calling `testOneInput` (the target's
+/// `LLVMFuzzerTestOneInput`) with every input, and exits with libFuzzer's status.
 ///
-/// why not `@_cdecl("LLVMFuzzerTestOneInput")` with libFuzzer's own `main`: SwiftPM links an
-/// executable's entry point as `main`, so the Swift entry point must be ours and start the
-/// driver itself.
-public func runFuzzer(_ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
+/// why not libFuzzer's own `main`: SwiftPM links a Swift executable's entry point as `main`,
+/// so the target's top-level code starts the driver itself. The target still defines
+/// `LLVMFuzzerTestOneInput`, which libFuzzer's unused `main` refers to.
+public func runFuzzer(_ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
     var argc = CommandLine.argc
     var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-    exit(LLVMFuzzerRunDriver(&argc, &argv, body))
+    exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
 }
 
 /// The input as text, as a file's bytes become a `String` (invalid UTF-8 repaired).
