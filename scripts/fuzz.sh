@@ -28,25 +28,45 @@ printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' \
 build_flags=(-c release --package-path Fuzz --build-path .build-fuzz --toolset "$toolset"
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -g)
 echo "fuzz.sh: building ${targets[*]}" >&2
-for target in "${targets[@]}"; do
-  swift build "${build_flags[@]}" --product "$target"
-done
+product_flags=()
+for target in "${targets[@]}"; do product_flags+=(--product "$target"); done
+swift build "${build_flags[@]}" "${product_flags[@]}"
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-drift-fuzz.XXXXXX")
-failed=()
-for target in "${targets[@]}"; do
+
+# Fuzzes one target on a copy of its seed corpus; its exit status goes to $work/TARGET/status.
+fuzz() {
+  local target=$1 status=0
   mkdir -p "$work/$target/corpus"
   cp Fuzz/Corpus/"$target"/* "$work/$target/corpus/"
-  log="$work/$target/fuzz.log"
-  echo "fuzz.sh: $target for ${seconds}s" >&2
   # -timeout and -rss_limit_mb turn a hang or runaway memory on one input into a failure;
   # leaks are failures too, but for one of Foundation's (Fuzz/lsan.supp).
-  status=0
   LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0" "$bin/$target" "$work/$target/corpus" \
     -dict="Fuzz/Dictionaries/$target.dict" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -print_final_stats=1 -artifact_prefix="$work/$target/" >"$log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="$work/$target/" >"$work/$target/fuzz.log" 2>&1 || status=$?
+  echo "$status" >"$work/$target/status"
+}
+
+# As many targets at once as there are cores: each fuzzer is one process on one core.
+jobs=$(nproc)
+echo "fuzz.sh: ${targets[*]} for ${seconds}s each, $jobs at a time" >&2
+running=0
+for target in "${targets[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  fuzz "$target" &
+  running=$((running + 1))
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  log="$work/$target/fuzz.log"
+  status=$(cat "$work/$target/status")
   grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/fuzz.sh: $target /" >&2 || true
   artifacts=("$work/$target"/crash-* "$work/$target"/timeout-* "$work/$target"/oom-* "$work/$target"/leak-*)
   found=()
