@@ -17,14 +17,14 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzYAML FuzzJSON FuzzKubeconfig FuzzDriftConfig)
 
 # why lld (the toolchain's, next to swiftc): gold, the Swift driver's default on Linux, stops
-# with an internal error linking libFuzzer's runtime. SwiftPM drops -use-ld from -Xswiftc, so
+# with an internal error (dwarf_reader.cc) linking some of these sanitized executables. SwiftPM drops -use-ld from -Xswiftc, so
 # the linker is chosen with a toolset file.
 mkdir -p .build-fuzz
 toolset=.build-fuzz/toolset.json
 printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' \
   "$(dirname "$(readlink -f "$(command -v swiftc)")")/ld.lld" >"$toolset"
-# why release: it is the code that ships (checks and inlining as in kubectl-drift); -g so that
-# ASan's reports name source lines.
+# why release: it fuzzes about 8 times faster than debug (YAML: 2,900 against 370 inputs a
+# second), which is worth its longer build; -g so that ASan's reports name source lines.
 build_flags=(-c release --package-path Fuzz --build-path .build-fuzz --toolset "$toolset"
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -g)
 echo "fuzz.sh: building ${targets[*]}" >&2
