@@ -37,6 +37,16 @@ struct JSONValueTests {
         do { _ = try JSONValue.parse(text) } catch { #expect(error.offset == offset) }
     }
 
+    @Test("malformed input names line and column (in characters) too", arguments: [
+        ("{\n  \"a\": }", 2, 8), ("[\n1,\n\"é\", x]", 3, 6), ("tru", 1, 1), ("{\"a\": 1}\n\n  x", 3, 3),
+    ])
+    func lineAndColumn(text: String, line: Int, column: Int) {
+        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+        #expect(error?.line == line)
+        #expect(error?.column == column)
+        #expect(error?.description.hasPrefix("invalid JSON at line \(line), column \(column): ") == true)
+    }
+
     @Test("pretty printing indents nested containers")
     func prettyPrinting() {
         let value: JSONValue = ["kind": "ConfigMap", "data": ["k": "v"], "list": [1, 2.5], "empty": [:]]

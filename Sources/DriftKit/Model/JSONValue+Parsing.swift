@@ -1,12 +1,32 @@
 import Foundation
 
-/// Why a JSON text could not be read.
+/// Why a JSON text could not be read, and where.
 public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     /// Byte offset of the problem in the input.
     public let offset: Int
+    /// 1-based line of the problem.
+    public let line: Int
+    /// 1-based column (in characters) of the problem.
+    public let column: Int
     public let reason: String
 
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    public init(offset: Int, line: Int, column: Int, reason: String) {
+        self.offset = offset
+        self.line = line
+        self.column = column
+        self.reason = reason
+    }
+
+    /// The error at `offset` of `bytes`, its line and column counted there (only when reading fails).
+    init(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, reason: String) {
+        let end = min(offset, bytes.count)
+        let lineStart = bytes[..<end].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let line = bytes[..<end].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let column = String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<end]), as: UTF8.self).count + 1
+        self.init(offset: offset, line: line, column: column, reason: reason)
+    }
+
+    public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
 }
 
 extension JSONValue {
@@ -41,7 +61,9 @@ private struct JSONParser {
         return value
     }
 
-    private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+    private func error(_ reason: String, at offset: Int? = nil) -> JSONParseError {
+        JSONParseError(at: offset ?? index, in: bytes, reason: reason)
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -243,7 +265,7 @@ private struct JSONParser {
     private func number(from start: Int, isInteger: Bool) throws(JSONParseError) -> JSONValue {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
-        guard let value = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number '\(text)'") }
+        guard let value = Double(text) else { throw error("invalid number '\(text)'", at: start) }
         return .double(value)
     }
 }
