@@ -22,6 +22,17 @@ import Testing
 struct FaultToleranceEndToEndTests {
     private static let ownServer = Task { try await TestCluster.startOwnServer() }
 
+    /// The suite's server, an admin client of it, and a new namespace there named for `purpose`.
+    private static func ownServerNamespace(_ purpose: String) async throws -> (LocalAPIServer, APIClient, String) {
+        let server = try await ownServer.value
+        let admin = APIClient(transport: try CurlTransport(connection: server.connection(for: .admin)))
+        let namespace = "faults-\(purpose)-" + UUID().uuidString.prefix(6).lowercased()
+        try TestCluster.create(
+            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
+            in: "/api/v1/namespaces", client: admin)
+        return (server, admin, namespace)
+    }
+
     static let objectCount = 500
     /// Short, so that stalled requests give up quickly; the runs without faults keep the default.
     static let requestTimeout = 2.0
@@ -40,12 +51,7 @@ struct FaultToleranceEndToEndTests {
     @Test("every object is checked or reported not checked with the reason; exit 2 when any was not; no hang, no duplicate",
         arguments: Fault.allCases)
     func diffAndApplyUnderFault(_ fault: Fault) async throws {
-        let server = try await Self.ownServer.value
-        let admin = APIClient(transport: try CurlTransport(connection: server.connection(for: .admin)))
-        let namespace = "faults-\(fault)-" + UUID().uuidString.prefix(6).lowercased()
-        try TestCluster.create(
-            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
-            in: "/api/v1/namespaces", client: admin)
+        let (server, admin, namespace) = try await Self.ownServerNamespace("\(fault)")
         let repository = try ConfigMapRepository(namespace: namespace, count: Self.objectCount)
         defer { repository.remove() }
         try repository.write(value: "1")
@@ -121,12 +127,7 @@ struct FaultToleranceEndToEndTests {
 
     @Test("429 with Retry-After from the real server (API Priority and Fairness): every object checked or reported with the reason, the rejections real")
     func throttled() async throws {
-        let server = try await Self.ownServer.value
-        let admin = APIClient(transport: try CurlTransport(connection: server.connection(for: .admin)))
-        let namespace = "faults-429-" + UUID().uuidString.prefix(6).lowercased()
-        try TestCluster.create(
-            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
-            in: "/api/v1/namespaces", client: admin)
+        let (server, admin, namespace) = try await Self.ownServerNamespace("429")
         let throttled = try await ThrottledIdentity.create(in: namespace, server: server, admin: admin)
         // Fewer objects: a request waits a second on each 429, and most meet several.
         let repository = try ConfigMapRepository(namespace: namespace, count: 100)
@@ -154,12 +155,7 @@ struct FaultToleranceEndToEndTests {
 
     @Test("the ApplySet parent refused: every object reported not applied with the reason, exit 2, nothing written or pruned")
     func parentRefused() async throws {
-        let server = try await Self.ownServer.value
-        let admin = APIClient(transport: try CurlTransport(connection: server.connection(for: .admin)))
-        let namespace = "faults-parent-" + UUID().uuidString.prefix(6).lowercased()
-        try TestCluster.create(
-            ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]],
-            in: "/api/v1/namespaces", client: admin)
+        let (server, admin, namespace) = try await Self.ownServerNamespace("parent")
         // The readonly identity may also write ConfigMaps here, not Secrets: the real server
         // refuses the parent Secret, on cue, after every object was compared.
         let rbac = "/apis/rbac.authorization.k8s.io/v1/namespaces/\(namespace)"
