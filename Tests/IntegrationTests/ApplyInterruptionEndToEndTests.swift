@@ -7,7 +7,7 @@ import Testing
 /// run with `--prune`: after each kill, nothing Git holds is lost, and a `diff` reports exactly
 /// what the killed run did not apply (and, with `--prune`, what it did not prune); a last
 /// `apply` converges and the `diff` after it finds nothing.
-@Suite("apply killed with SIGKILL at random points", .serialized, .timeLimit(.minutes(3)))
+@Suite("apply killed with SIGKILL at random points", .serialized, .timeLimit(.minutes(6)))
 struct ApplyInterruptionEndToEndTests {
     static let runs = 20
     /// Under a second of apply on two cores, so that 20 runs and the diffs after them stay
