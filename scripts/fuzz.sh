@@ -28,9 +28,9 @@ printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' \
 build_flags=(-c release --package-path Fuzz --build-path .build-fuzz --toolset "$toolset"
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -g)
 echo "fuzz.sh: building ${targets[*]}" >&2
-product_flags=()
-for target in "${targets[@]}"; do product_flags+=(--product "$target"); done
-swift build "${build_flags[@]}" "${product_flags[@]}"
+# One build a target: given several --product flags, swift build builds only the last. The
+# targets share DriftKit's objects, so every build after the first links little more.
+for target in "${targets[@]}"; do swift build "${build_flags[@]}" --product "$target"; done
 bin=$(swift build "${build_flags[@]}" --show-bin-path)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-drift-fuzz.XXXXXX")
