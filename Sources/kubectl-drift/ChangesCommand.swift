@@ -15,7 +15,7 @@ struct ChangesCommand {
             repository.commit(invocation.from), repository.commit(invocation.to),
             paths: repository.rootRelativePaths(invocation.filenames, currentDirectory: currentDirectory),
             recursive: invocation.recursive, namespace: namespace,
-            duplicateKeys: invocation.strict ? .reject : .lastWins)
+            duplicateKeys: DuplicateKeyPolicy(strict: invocation.strict))
         changeSet.warnings.forEach { StandardStream.printError("warning: \($0)") }
         switch invocation.output {
         case .text: ChangeSetReport.write(changeSet, to: &output)

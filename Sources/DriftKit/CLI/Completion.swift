@@ -77,20 +77,17 @@ public struct Completion: Equatable, Sendable {
                 completion.candidates = completion.candidates.map { Candidate(flag + "=" + $0.value, $0.description) }
                 return completion
             }
-            let names = options.flatMap(\.names).filter { $0.hasPrefix(typed) && $0 != "--help" }
-            return Completion((names + (["--help", "-h"].filter { $0.hasPrefix(typed) && !names.contains($0) })).map { Candidate($0) }, .noFiles)
+            let names = (options.flatMap(\.names) + ["--help", "-h"]).filter { $0.hasPrefix(typed) }
+            return Completion(names.map { Candidate($0) }, .noFiles)
         }
-        guard let command else {
-            let commands = DriftCommand.summaries.filter { $0.name.hasPrefix(typed) }.map { Candidate($0.name, $0.summary) }
-            return Completion(commands, .noFiles)
-        }
+        guard let command else { return Completion(commands(typed), .noFiles) }
         switch command {
         case "changes" where positionals.count < 2:
             return Completion(matching(sources.revisions(), typed), .noFiles)
         case "completion" where positionals.isEmpty:
             return Completion(matching(CompletionShell.allCases.map(\.rawValue), typed), .noFiles)
         case "help" where positionals.isEmpty:
-            return Completion(DriftCommand.summaries.filter { $0.name.hasPrefix(typed) }.map { Candidate($0.name, $0.summary) }, .noFiles)
+            return Completion(commands(typed), .noFiles)
         default:
             return Completion([], .noFiles)
         }
@@ -170,6 +167,11 @@ public struct Completion: Equatable, Sendable {
         default:
             return Completion([], .noFiles)
         }
+    }
+
+    /// The commands starting with `typed`, each with its line of the overview.
+    private static func commands(_ typed: String) -> [Candidate] {
+        DriftCommand.summaries.filter { $0.name.hasPrefix(typed) }.map { Candidate($0.name, $0.summary) }
     }
 
     private static func matching(_ values: [String], _ typed: String, sorted: Bool = true) -> [Candidate] {

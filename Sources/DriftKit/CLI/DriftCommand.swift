@@ -144,7 +144,7 @@ public struct SourceSelection: Equatable, Sendable {
     public var strict: Bool
 
     /// How manifests' keys written twice are read.
-    public var duplicateKeys: DuplicateKeyPolicy { strict ? .reject : .lastWins }
+    public var duplicateKeys: DuplicateKeyPolicy { DuplicateKeyPolicy(strict: strict) }
 
     static let options = [
         OptionSpec("--filename", "-f", takesValue: true),

@@ -8,9 +8,18 @@ extension KubeconfigLoader {
         if let namespace = KubeconfigOverrides.given(try Self.context(in: load(overrides), overrides: overrides)?.context.namespace) {
             return namespace
         }
-        let inCluster = InClusterConfig(
+        return defaultNamespace(inClusterConfig)
+    }
+
+    /// The pod's service account, as this loader reads files and the environment.
+    var inClusterConfig: InClusterConfig {
+        InClusterConfig(
             environment: environment, serviceAccountDirectory: serviceAccountDirectory, fileSystem: fileSystem, clock: clock)
-        return inCluster.isAvailable ? inCluster.namespace : "default"
+    }
+
+    /// In a pod, kubectl takes the pod's namespace when the context names none; elsewhere `default`.
+    func defaultNamespace(_ inCluster: InClusterConfig) -> String {
+        inCluster.isAvailable ? inCluster.namespace : "default"
     }
 
     /// The context `--context` names, else `current-context`; nil when neither names one.

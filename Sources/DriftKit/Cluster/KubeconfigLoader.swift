@@ -51,15 +51,8 @@ public struct KubeconfigLoader: Sendable {
     /// the kubeconfig chooses no cluster.
     public func resolve(_ overrides: KubeconfigOverrides) throws(KubeconfigError) -> ClusterConnection {
         let config = try load(overrides)
-        let inCluster = InClusterConfig(
-            environment: environment,
-            serviceAccountDirectory: serviceAccountDirectory,
-            fileSystem: fileSystem,
-            clock: clock
-        )
-        // In a pod, kubectl takes the pod's namespace when the context does not name one.
-        let defaultNamespace = { inCluster.isAvailable ? inCluster.namespace : "default" }
-        if let connection = try connection(from: config, overrides: overrides, defaultNamespace: defaultNamespace) {
+        let inCluster = inClusterConfig
+        if let connection = try connection(from: config, overrides: overrides, defaultNamespace: { defaultNamespace(inCluster) }) {
             return connection
         }
         if inCluster.isAvailable { return try inCluster.connection(namespace: overrides.namespace) }

@@ -102,6 +102,9 @@ public enum DuplicateKeyPolicy: Sendable, Equatable {
     case reject
     /// The last value wins, as kubectl reads a manifest, with a warning naming both lines.
     case lastWins
+
+    /// Manifests' policy: `--strict` rejects, else as kubectl reads them.
+    public init(strict: Bool) { self = strict ? .reject : .lastWins }
 }
 
 /// Something a reading accepted that a person should know about: `file:line:column: message`.
